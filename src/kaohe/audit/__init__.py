@@ -1,0 +1,1 @@
+"""Audit trail: who did what to which plan, and when. Every service writes one record."""

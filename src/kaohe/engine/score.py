@@ -1,0 +1,232 @@
+"""`score(document) -> Results`: the whole of scoring.md, in the order it is written."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from kaohe.engine import ballots
+from kaohe.engine.diagnostics import category_stats
+from kaohe.engine.grading import assign_grades, assign_ranks
+from kaohe.engine.model import Assessee, Document, Evaluation, Event, VetoItem
+from kaohe.engine.results import (
+    AssesseeResult,
+    CategoryResult,
+    EvaluationResult,
+    EventLine,
+    IndicatorStats,
+    Results,
+    SectionResult,
+    WorstResult,
+)
+from kaohe.engine.sections import (
+    category_ranks,
+    evaluation_section,
+    indicator_section,
+    process_section,
+)
+
+
+def _partition_marks(document: Document) -> dict[str, pl.DataFrame]:
+    marks = document.marks
+    if marks.height == 0:
+        return {}
+    return {
+        key[0] if isinstance(key, tuple) else key: frame
+        for key, frame in marks.partition_by("evaluation", as_dict=True).items()
+    }
+
+
+def _covered(document: Document, evaluation: Evaluation, marks: pl.DataFrame | None) -> list[str]:
+    """Assessees of categories using the evaluation as a section, plus everyone marked."""
+    using = {
+        category.code
+        for category in document.plan.categories
+        if any(s.evaluation == evaluation.code for s in category.sections)
+    }
+    marked = ballots.marked(marks) if marks is not None else set()
+    return [a.code for a in document.assessees if a.category in using or a.code in marked]
+
+
+def _veto_of_event(document: Document, event: Event) -> VetoItem:
+    item = event.item or ""
+    if event.effect is not None:
+        return VetoItem(item, event.effect)
+    for veto in document.plan.vetoes:
+        if veto.item == item:
+            return VetoItem(item, veto.effect)
+    return VetoItem(item, "lowest")  # the builder rejects unknown items; lowest is the default
+
+
+def _assessee(
+    document: Document,
+    assessee: Assessee,
+    sections: tuple[SectionResult, ...],
+    flags: set[str],
+    evaluations: dict[str, EvaluationResult],
+    events: list[Event],
+) -> AssesseeResult:
+    base = math.fsum(s.score for s in sections)
+    scale = float(document.scale.get(assessee.code, 1.0))
+    bonus_events = math.fsum(e.points for e in events if e.type == "bonus")
+    cap = document.plan.bonus_cap
+    bonus = min(bonus_events, cap) if cap is not None else bonus_events
+    deduction = math.fsum(e.points for e in events if e.type == "deduction")
+    total = max(0.0, base * scale + bonus - deduction)
+    vetoes: list[VetoItem] = []
+    lines: list[EventLine] = []
+    downgrades = 0
+    for event in events:
+        if event.type == "veto":
+            veto = _veto_of_event(document, event)
+            vetoes.append(veto)
+            lines.append(EventLine("veto", item=veto.item, effect=veto.effect, reason=event.reason))
+        else:
+            downgrades += event.type == "downgrade"
+            lines.append(EventLine(event.type, points=event.points, reason=event.reason))
+    for evaluation in evaluations.values():
+        flags.update(evaluation.flags)
+    return AssesseeResult(
+        code=assessee.code,
+        name=assessee.name,
+        category=assessee.category,
+        sections=sections,
+        base=base,
+        scale=scale,
+        bonus=bonus,
+        bonus_events=bonus_events,
+        bonus_cap=cap,
+        deduction=deduction,
+        total=total,
+        flags=flags,
+        vetoes=vetoes,
+        downgrades=downgrades,
+        evaluations=evaluations,
+        events=lines,
+    )
+
+
+def score(document: Document) -> Results:
+    """Score one document: sections, totals, ranks, grades, evaluations, diagnostics.
+
+    >>> from kaohe.engine.model import (Category, Grade, Indicator, Organization, Plan,
+    ...     Section)
+    >>> leaf = Indicator("T1", "农业发展", 100, "ratio", target=100)
+    >>> cat = Category("c", "乡镇", (Section("t", "目标", 100, indicators=(leaf,)),),
+    ...     (Grade("优秀", 50), Grade("一般")))
+    >>> doc = Document(Organization("县"), Plan("p", "p", 2025, (cat,)),
+    ...     (Assessee("A", "甲", "c"), Assessee("B", "乙", "c")),
+    ...     values={("A", "T1"): 95.0, ("B", "T1"): 80.0})
+    >>> [(a["code"], a["total"], a["rank"], a["grade"]) for a in score(doc).to_dict()["assessees"]]
+    [('A', 95.0, 1, '优秀'), ('B', 80.0, 2, '一般')]
+    """
+    plan = document.plan
+    marks = _partition_marks(document)
+
+    evaluation_results: dict[str, dict[str, EvaluationResult]] = {}
+    worst_results: list[WorstResult] = []
+    for evaluation in document.evaluations:
+        frame = marks.get(evaluation.code)
+        if evaluation.kind == "worst":
+            empty = document.marks.clear()
+            worst_results.append(ballots.worst(evaluation, frame if frame is not None else empty))
+            continue
+        covered = _covered(document, evaluation, frame)
+        if frame is None:
+            frame = document.marks.clear()
+        evaluation_results[evaluation.code] = ballots.aggregate(evaluation, frame, covered)
+
+    events: dict[str, list[Event]] = {}
+    for event in document.events:
+        events.setdefault(event.assessee, []).append(event)
+
+    by_category: dict[str, list[Assessee]] = {}
+    for assessee in document.assessees:
+        by_category.setdefault(assessee.category, []).append(assessee)
+
+    results: dict[str, AssesseeResult] = {}
+    for category in plan.categories:
+        members = by_category.get(category.code, [])
+        ranks = category_ranks(category, [a.code for a in members], document.values)
+        for assessee in members:
+            flags: set[str] = set()
+            evaluations = {
+                code: per[assessee.code]
+                for code, per in evaluation_results.items()
+                if assessee.code in per
+            }
+            sections = []
+            for section in category.sections:
+                if section.source == "indicators":
+                    sections.append(
+                        indicator_section(section, assessee.code, document.values, ranks, flags)
+                    )
+                elif section.source == "process":
+                    sections.append(
+                        process_section(section, assessee.code, document.process, flags)
+                    )
+                else:
+                    sections.append(
+                        evaluation_section(section, evaluations.get(section.evaluation or ""))
+                    )
+            results[assessee.code] = _assessee(
+                document, assessee, tuple(sections), flags, evaluations,
+                events.get(assessee.code, []),
+            )  # fmt: skip
+
+    # Worst votes come after the events in `vetoes` (scoring.md §8, order).
+    for worst in worst_results:
+        for entry in worst.named:
+            result = results.get(entry.assessee)
+            if result is None:
+                continue
+            result.vetoes.append(worst.veto)
+            result.events.append(
+                EventLine(
+                    "veto",
+                    item=worst.veto.item,
+                    effect=worst.veto.effect,
+                    reason=f"评选最差：{entry.votes}票，占有效票{entry.share:.2%}",
+                    source=f"worst:{worst.code}",
+                )
+            )
+
+    ordered: list[AssesseeResult] = []
+    categories: list[CategoryResult] = []
+    indicators: list[IndicatorStats] = []
+    for category in plan.categories:
+        members_results = [results[a.code] for a in by_category.get(category.code, [])]
+        assign_ranks(members_results)
+        if members_results:
+            assign_grades(category, members_results)
+        ordered.extend(sorted(members_results, key=lambda r: (r.rank, r.code)))
+        stats = category_stats(category, members_results, plan.non_discriminating_share)
+        indicators.extend(stats)
+        categories.append(
+            CategoryResult(
+                category.code,
+                len(members_results),
+                tuple(s.indicator for s in stats if s.non_discriminating),
+            )
+        )
+
+    handling = tuple(
+        sorted(
+            code
+            for per in evaluation_results.values()
+            for code, result in per.items()
+            if result.handling
+        )
+    )
+    return Results(
+        plan=plan.code,
+        categories=tuple(categories),
+        assessees=tuple(ordered),
+        indicators=tuple(indicators),
+        worst=tuple(worst_results),
+        non_discriminating_share=(
+            sum(s.non_discriminating for s in indicators) / len(indicators) if indicators else None
+        ),
+        handling=tuple(dict.fromkeys(handling)),
+    )

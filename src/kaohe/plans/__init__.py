@@ -1,0 +1,1 @@
+"""Plans (考核方案): categories, sections, indicators, grades, vetoes, assessees, data."""

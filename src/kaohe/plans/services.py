@@ -1,0 +1,487 @@
+"""Writes for plans: store a document (``plan_load``) and score what is stored (``plan_compute``).
+
+Both are atomic and keyword-only, and write an audit record in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+import kaohe
+from kaohe.audit.services import audit_record
+from kaohe.engine.model import NA, Document
+from kaohe.engine.model import Indicator as IndicatorData
+from kaohe.evaluation.marks import store_marks
+from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup
+from kaohe.org.models import Person, Unit
+from kaohe.plans.models import (
+    Category,
+    Event,
+    Grade,
+    Indicator,
+    Plan,
+    PlanAssessee,
+    PlanMember,
+    Section,
+    Value,
+    VetoItem,
+)
+from kaohe.results.models import (
+    AssesseeResult,
+    CategoryResult,
+    Computation,
+    IndicatorDiagnostic,
+    WorstResult,
+)
+
+BATCH = 5_000
+
+
+@transaction.atomic
+def plan_load(*, document: Document, actor: str | None = None) -> Plan:
+    """Store ``document``; a plan with the same code is replaced as a whole (with its results).
+
+    Units and people are shared by every plan and upserted by code.
+    """
+    units, people = _organization_upsert(document)
+    replaced = plan_delete_data(plan_code=document.plan.code)
+    plan = _plan_create(document)
+    categories = _categories_create(plan, document)
+    _members_create(plan, document, units, people)
+    _assessees_create(plan, document, units, people, categories)
+    _values_create(plan, document)
+    _events_create(plan, document)
+    ballots, marks = _evaluations_create(plan, document)
+    audit_record(
+        actor=actor,
+        action="plan_load",
+        plan=plan.code,
+        detail={
+            "replaced": replaced,
+            "assessees": len(document.assessees),
+            "values": len(document.values),
+            "events": len(document.events),
+            "ballots": ballots,
+            "marks": marks,
+        },
+    )
+    return plan
+
+
+def plan_delete_data(*, plan_code: str) -> bool:
+    """Delete a plan and everything stored under it; True if it existed.
+
+    The big tables are deleted by plan or evaluation id with one statement each (no ORM object
+    per row); the small ones go with the plan through ``on_delete=CASCADE``.
+    """
+    plan = Plan.objects.filter(code=plan_code).first()
+    if plan is None:
+        return False
+    evaluation_ids = list(Evaluation.objects.filter(plan=plan).values_list("id", flat=True))
+    if evaluation_ids:
+        Mark.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Mark.objects.db)
+        Ballot.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Ballot.objects.db)
+    AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
+    Value.objects.filter(plan=plan)._raw_delete(Value.objects.db)
+    Event.objects.filter(plan=plan)._raw_delete(Event.objects.db)
+    plan.delete()
+    return True
+
+
+def _organization_upsert(document: Document) -> tuple[dict[str, int], dict[str, int]]:
+    organization = document.organization
+    unit_rows = [
+        Unit(code=unit.code, name=unit.name, category=unit.category) for unit in organization.units
+    ]
+    if unit_rows:
+        Unit.objects.bulk_create(
+            unit_rows,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "category"],
+        )
+    units = dict(Unit.objects.values_list("code", "id"))
+    parented = [
+        Unit(id=units[unit.code], parent_id=units.get(unit.parent) if unit.parent else None)
+        for unit in organization.units
+    ]
+    Unit.objects.bulk_update(parented, ["parent"], batch_size=BATCH)
+    person_rows = [
+        Person(
+            code=person.code,
+            name=person.name,
+            unit_id=units.get(person.unit) if person.unit else None,
+            position=person.position,
+            role=person.role,
+            category=person.category,
+        )
+        for person in organization.people
+    ]
+    if person_rows:
+        Person.objects.bulk_create(
+            person_rows,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "unit", "position", "role", "category"],
+        )
+    people = dict(
+        Person.objects.filter(code__in=[p.code for p in organization.people]).values_list(
+            "code", "id"
+        )
+    )
+    return units, people
+
+
+def _plan_create(document: Document) -> Plan:
+    data = document.plan
+    plan = Plan.objects.create(
+        code=data.code,
+        name=data.name,
+        year=data.year,
+        assessees=data.assessees,
+        bonus_cap=data.bonus_cap,
+        non_discriminating_share=data.non_discriminating_share,
+        organization_name=document.organization.name,
+    )
+    VetoItem.objects.bulk_create(
+        VetoItem(plan=plan, order=i, item=veto.item, effect=veto.effect)
+        for i, veto in enumerate(data.vetoes)
+    )
+    return plan
+
+
+def _categories_create(plan: Plan, document: Document) -> dict[str, Category]:
+    categories: dict[str, Category] = {}
+    sections: list[tuple[Section, tuple[IndicatorData, ...]]] = []
+    grades: list[Grade] = []
+    for order, data in enumerate(document.plan.categories):
+        category = Category.objects.create(
+            plan=plan,
+            order=order,
+            code=data.code,
+            name=data.name,
+            full_score=data.full_score,
+            tiebreak=list(data.tiebreak) if data.tiebreak is not None else None,
+        )
+        categories[data.code] = category
+        for section_order, section in enumerate(data.sections):
+            row = Section(
+                plan=plan,
+                category=category,
+                order=section_order,
+                code=section.code,
+                name=section.name,
+                points=section.points,
+                source=section.source,
+                evaluation=section.evaluation,
+            )
+            sections.append((row, section.indicators))
+        grades.extend(
+            Grade(
+                plan=plan,
+                category=category,
+                order=grade_order,
+                name=grade.name,
+                quota=grade.quota,
+                min_score=grade.min_score,
+            )
+            for grade_order, grade in enumerate(data.grades)
+        )
+    Grade.objects.bulk_create(grades, batch_size=BATCH)
+    for row, _ in sections:
+        row.save()  # a handful per category; ids are needed below on every database
+    # Indicators level by level, so each child knows its parent's id.
+    level: list[tuple[Section, Indicator | None, int, IndicatorData]] = [
+        (row, None, order, indicator)
+        for row, indicators in sections
+        for order, indicator in enumerate(indicators)
+    ]
+    while level:
+        rows = [
+            _indicator_row(plan, section, parent, order, data)
+            for section, parent, order, data in level
+        ]
+        for row in rows:
+            row.save()
+        level = [
+            (section, row, order, child)
+            for (section, _, _, data), row in zip(level, rows, strict=True)
+            for order, child in enumerate(data.children)
+        ]
+    return categories
+
+
+def _indicator_row(
+    plan: Plan, section: Section, parent: Indicator | None, order: int, data: IndicatorData
+) -> Indicator:
+    return Indicator(
+        plan=plan,
+        section=section,
+        parent=parent,
+        order=order,
+        code=data.code,
+        name=data.name,
+        points=data.points,
+        method=data.method,
+        target=data.target,
+        cap=data.cap,
+        direction=data.direction,
+        tiers=[list(tier) for tier in data.tiers],
+        floor=data.floor,
+        grades=dict(data.grades),
+        per=data.per,
+        assessor=data.assessor,
+    )
+
+
+def _members_create(
+    plan: Plan, document: Document, units: dict[str, int], people: dict[str, int]
+) -> None:
+    organization = document.organization
+    rows = [
+        PlanMember(
+            plan=plan,
+            order=i,
+            unit_id=units[unit.code],
+            code=unit.code,
+            name=unit.name,
+            category=unit.category,
+            parent=unit.parent,
+        )
+        for i, unit in enumerate(organization.units)
+    ]
+    offset = len(rows)
+    rows += [
+        PlanMember(
+            plan=plan,
+            order=offset + i,
+            person_id=people[person.code],
+            code=person.code,
+            name=person.name,
+            category=person.category,
+            parent=person.unit,
+            position=person.position,
+            role=person.role,
+        )
+        for i, person in enumerate(organization.people)
+    ]
+    PlanMember.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _assessees_create(
+    plan: Plan,
+    document: Document,
+    units: dict[str, int],
+    people: dict[str, int],
+    categories: dict[str, Category],
+) -> None:
+    kind_people = document.plan.assessees == "people"
+    PlanAssessee.objects.bulk_create(
+        (
+            PlanAssessee(
+                plan=plan,
+                order=i,
+                code=assessee.code,
+                unit_id=None if kind_people else units[assessee.code],
+                person_id=people[assessee.code] if kind_people else None,
+                category=categories[assessee.category],
+                name=assessee.name,
+                unit_code=assessee.unit,
+                position=assessee.position,
+                scale=document.scale.get(assessee.code),
+                process=document.process.get(assessee.code),
+            )
+            for i, assessee in enumerate(document.assessees)
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _values_create(plan: Plan, document: Document) -> None:
+    rows: list[Value] = []
+    for order, ((assessee, indicator), value) in enumerate(document.values.items()):
+        row = Value(plan=plan, order=order, assessee=assessee, indicator=indicator)
+        if value is NA:
+            row.kind = Value.Kind.NA
+        elif isinstance(value, str):
+            row.kind, row.text = Value.Kind.TEXT, value
+        else:
+            row.kind, row.number = Value.Kind.NUMBER, float(value)
+        rows.append(row)
+    Value.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _events_create(plan: Plan, document: Document) -> None:
+    Event.objects.bulk_create(
+        (
+            Event(
+                plan=plan,
+                order=order,
+                assessee=event.assessee,
+                type=event.type,
+                points=event.points,
+                item=event.item,
+                effect=event.effect,
+                reason=event.reason,
+            )
+            for order, event in enumerate(document.events)
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
+    evaluation_ids: dict[str, int] = {}
+    group_ids: dict[tuple[str, str], int] = {}
+    for order, data in enumerate(document.evaluations):
+        evaluation = Evaluation.objects.create(
+            plan=plan,
+            order=order,
+            code=data.code,
+            name=data.name,
+            kind=data.kind,
+            form=data.form,
+            options=dict(data.options),
+            satisfied=list(data.satisfied),
+            dimensions=dict(data.dimensions),
+            max=data.max,
+            max_top_share=data.max_top_share,
+            max_picks=data.max_picks,
+            threshold=data.threshold,
+            veto_item=data.veto.item if data.veto else None,
+            veto_effect=data.veto.effect if data.veto else None,
+            handling_below=data.handling_below,
+            handling_below_text=data.handling_below_text,
+        )
+        evaluation_ids[data.code] = evaluation.id
+        for group_order, group in enumerate(data.groups):
+            row = RaterGroup.objects.create(
+                evaluation=evaluation,
+                order=group_order,
+                code=group.code,
+                name=group.name,
+                weight=group.weight,
+                trim=group.trim,
+                min_ballots=group.min_ballots,
+            )
+            group_ids[(data.code, group.code)] = row.id
+    return store_marks(document.marks, evaluation_ids=evaluation_ids, group_ids=group_ids)
+
+
+@transaction.atomic
+def plan_compute(*, plan_code: str, actor: str | None = None) -> Computation:
+    """Score the stored document of ``plan_code`` and store its results (replacing old ones).
+
+    Raises ``Plan.DoesNotExist`` for an unknown plan.
+    """
+    from kaohe.engine import score
+    from kaohe.plans.selectors import plan_document
+
+    plan = Plan.objects.get(code=plan_code)
+    document = plan_document(plan_code)
+    results = score(document)
+    computation = results_store(plan=plan, results=results)
+    audit_record(
+        actor=actor,
+        action="plan_compute",
+        plan=plan.code,
+        detail={"assessees": len(document.assessees), "marks": document.marks.height},
+    )
+    return computation
+
+
+def results_store(*, plan: Plan, results: Any) -> Computation:
+    """Replace the plan's stored results with ``results`` (an engine ``Results``)."""
+    as_dict: dict[str, Any] = results.to_dict()
+    explanations = {item.code: item.explain() for item in results.assessees}
+    Computation.objects.filter(plan=plan).delete()
+    AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
+    CategoryResult.objects.filter(plan=plan)._raw_delete(CategoryResult.objects.db)
+    IndicatorDiagnostic.objects.filter(plan=plan)._raw_delete(IndicatorDiagnostic.objects.db)
+    WorstResult.objects.filter(plan=plan)._raw_delete(WorstResult.objects.db)
+
+    stored = {"categories", "assessees", "indicators", "worst"}
+    layout = {
+        "keys": list(as_dict),
+        "worst": list(as_dict.get("worst", {})),
+        "extra": {key: value for key, value in as_dict.items() if key not in stored},
+    }
+    computation = Computation.objects.create(
+        plan=plan,
+        computed_at=timezone.now(),
+        engine_version=getattr(kaohe, "__version__", ""),
+        layout=_exact(layout),
+    )
+    CategoryResult.objects.bulk_create(
+        (
+            CategoryResult(plan=plan, order=i, code=code, n=data.get("n", 0), data=_exact(data))
+            for i, (code, data) in enumerate(as_dict.get("categories", {}).items())
+        ),
+        batch_size=BATCH,
+    )
+    AssesseeResult.objects.bulk_create(
+        (
+            AssesseeResult(
+                plan=plan,
+                order=i,
+                code=data["code"],
+                name=data.get("name", ""),
+                category=data["category"],
+                rank=data["rank"],
+                total=data["total"],
+                grade=data["grade"],
+                data=_exact(data),
+                explanation=_exact(explanations.get(data["code"], {})),
+            )
+            for i, data in enumerate(as_dict.get("assessees", []))
+        ),
+        batch_size=BATCH,
+    )
+    IndicatorDiagnostic.objects.bulk_create(
+        (
+            IndicatorDiagnostic(
+                plan=plan,
+                order=i,
+                category=data["category"],
+                indicator=data["indicator"],
+                non_discriminating=bool(data.get("non_discriminating")),
+                data=_exact(data),
+            )
+            for i, data in enumerate(as_dict.get("indicators", []))
+        ),
+        batch_size=BATCH,
+    )
+    WorstResult.objects.bulk_create(
+        _worst_rows(plan, as_dict.get("worst", {}).items()), batch_size=BATCH
+    )
+    return computation
+
+
+def _worst_rows(
+    plan: Plan, worst: Iterable[tuple[str, Sequence[dict[str, Any]]]]
+) -> list[WorstResult]:
+    rows: list[WorstResult] = []
+    for evaluation, named in worst:
+        for data in named:
+            rows.append(
+                WorstResult(
+                    plan=plan,
+                    order=len(rows),
+                    evaluation=evaluation,
+                    assessee=data["assessee"],
+                    data=_exact(data),
+                )
+            )
+    return rows
+
+
+def _exact(value: Any) -> Any:
+    """A JSON-clean deep copy: fails now, inside the transaction, on anything JSON cannot hold."""
+    return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))

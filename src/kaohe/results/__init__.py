@@ -1,0 +1,1 @@
+"""Stored results of a plan's computation: per assessee, per category, diagnostics, worst votes."""

@@ -1,0 +1,122 @@
+"""Reads for the ranking and explanation pages: a constant number of queries per page.
+
+The stored results come from ``kaohe.plans.selectors`` (the contract dicts the engine wrote);
+what the pages add is the plan's own labels: section names and points, grade order, indicator
+names and method parameters, evaluation and group names. Each is one query for the whole plan
+or category, never one per assessee.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from kaohe.evaluation.models import Evaluation
+from kaohe.plans import selectors as plan_selectors
+from kaohe.plans.models import Grade, Indicator, Section
+from kaohe.results.formulas import (
+    EFFECT_NAMES,
+    EVENT_NAMES,
+    METHOD_NAMES,
+    leaf_formula,
+    section_formula,
+    total_formula,
+)
+from kaohe.results.models import IndicatorDiagnostic
+
+PARAMS = ("target", "cap", "direction", "tiers", "floor", "grades", "per")
+
+
+def plan_list() -> list[dict[str, Any]]:
+    return plan_selectors.plan_list()
+
+
+def ranking_page(plan_code: str) -> dict[str, Any]:
+    """Ranking per category with section columns, grade counts and flagged indicators."""
+    data = plan_selectors.ranking(plan_code)
+    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        Section.objects.filter(plan__code=plan_code)
+        .order_by("category__order", "order")
+        .values("category__code", "code", "name", "points")
+    ):
+        sections[row["category__code"]].append(row)
+    grades: dict[str, list[str]] = defaultdict(list)
+    for category, name in (
+        Grade.objects.filter(plan__code=plan_code)
+        .order_by("category__order", "order")
+        .values_list("category__code", "name")
+    ):
+        grades[category].append(name)
+    names = dict(Indicator.objects.filter(plan__code=plan_code).values_list("code", "name"))
+    diagnostics: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for category, stats in (
+        IndicatorDiagnostic.objects.filter(plan__code=plan_code, non_discriminating=True)
+        .order_by("order")
+        .values_list("category", "data")
+    ):
+        diagnostics[category].append({**stats, "name": names.get(stats["indicator"], "")})
+    for category in data["categories"]:
+        code = category["code"]
+        category["sections"] = sections[code]
+        category["grades"] = grades[code]
+        counts = {name: 0 for name in grades[code]}
+        for result in category["assessees"]:
+            counts[result["grade"]] = counts.get(result["grade"], 0) + 1
+            result["grade_index"] = _grade_index(grades[code], result["grade"])
+            result["section_list"] = [result["sections"].get(s["code"]) for s in sections[code]]
+        category["grade_counts"] = list(counts.items())
+        category["flagged"] = diagnostics[code]
+    return data
+
+
+def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
+    """One assessee's total explained line by line, with the plan's labels and formulas."""
+    data = plan_selectors.assessee_explanation(plan_code, code)
+    explanation = data["explanation"]
+    category = data["category"]["code"]
+    indicators = {
+        row["code"]: row
+        for row in Indicator.objects.filter(plan__code=plan_code, section__category__code=category)
+        .values("code", "name", "parent__code", *PARAMS)
+    }
+    evaluations = {
+        row.code: row
+        for row in Evaluation.objects.filter(plan__code=plan_code).prefetch_related("groups")
+    }
+    grades = list(
+        Grade.objects.filter(plan__code=plan_code, category__code=category)
+        .order_by("order")
+        .values_list("name", flat=True)
+    )
+    for section in explanation["sections"]:
+        evaluation_code = section.get("evaluation")
+        if evaluation_code and evaluation_code in explanation["evaluations"]:
+            section["e"] = explanation["evaluations"][evaluation_code]["score"]
+            section["evaluation_name"] = getattr(evaluations.get(evaluation_code), "name", "")
+        section["formula"] = section_formula(section)
+        for line in section.get("indicators", []):
+            params = indicators.get(line["indicator"], {})
+            parent = params.get("parent__code")
+            line["parent_name"] = indicators[parent]["name"] if parent in indicators else ""
+            line["method_name"] = METHOD_NAMES.get(line["method"], line["method"])
+            line["formula"] = leaf_formula(line, params)
+    for event in explanation["events"]:
+        event["type_name"] = EVENT_NAMES.get(event["type"], event["type"])
+        event["effect_name"] = EFFECT_NAMES.get(event.get("effect") or "", "")
+    for evaluation_code, evaluation in explanation["evaluations"].items():
+        stored = evaluations.get(evaluation_code)
+        evaluation["name"] = stored.name if stored else evaluation_code
+        evaluation["options"] = list((stored.options if stored else {}) or {})
+    explanation["total_formula"] = total_formula(explanation)
+    explanation["grade_index"] = _grade_index(grades, explanation["grade"])
+    data["grades"] = grades
+    return data
+
+
+def _grade_index(grades: list[str], grade: str) -> int:
+    """Position of a grade for styling: 0 best; the last grade is always 3 (red)."""
+    if grade not in grades:
+        return 3
+    index = grades.index(grade)
+    return 3 if index == len(grades) - 1 else min(index, 2)

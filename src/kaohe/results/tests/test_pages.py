@@ -1,0 +1,103 @@
+"""The ranking and explanation pages: real content, 404s, and a query count that does not
+grow with the number of assessees (pinned, NetBox-style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from kaohe.demo import demo_documents
+from kaohe.plans.services import plan_compute, plan_load
+from kaohe.workbook.build import build_document
+from kaohe.workbook.read import read_document
+
+EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "spec" / "examples"
+RANKING_QUERIES = 8
+EXPLANATION_QUERIES = 6
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def _load_example(name: str) -> str:
+    document = read_document([EXAMPLES / f"example-{name}.yaml"])
+    plan_load(document=document)
+    plan_compute(plan_code=document.plan.code)
+    return document.plan.code
+
+
+def _queries(client: Client, url: str) -> tuple[int, bytes]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content
+
+
+def test_ranking_lists_every_category_in_rank_order(client: Client) -> None:
+    plan = _load_example("1001")
+    _, body = _queries(client, f"/plans/{plan}/")
+    html = body.decode()
+    assert html.index('id="cat-dept_gov"') < html.index('id="cat-village"')
+    assert "（23 个考核对象）" in html and "（10 个考核对象）" in html
+    # ZW01 (96.77, rank 1) comes before ZW02 (95.45, rank 2); the no_top veto shows.
+    assert html.index("县发改局") < html.index("县财政局")
+    assert "96.77" in html and "否决：最差部门" in html
+    # D2.1 and D2.2 gave everyone full marks: listed as non-discriminating.
+    assert "区分度不足" in html and "D2.1" in html
+
+
+def test_explanation_shows_every_line_behind_the_total(client: Client) -> None:
+    plan = _load_example("1001")
+    _, body = _queries(client, f"/plans/{plan}/assessees/ZW01/")
+    html = body.decode()
+    # total = 92.27 × 1 + min(4.5, no cap) − 0 = 96.77 (example-1001.expected.json)
+    assert "基础分 92.27 × 规模系数 1 = 92.27；加分 4.5；扣分 0；总分 = 92.27 + 4.5 − 0 = 96.77" in html
+    # D6 (ratio, lower is better, target 5, cap 1.1): 5 / 4.36 = 1.1468 → capped at 1.1 → 4 × 1.1
+    assert "越低越好：5 ÷ 4.36 = 1.1468，封顶 1.1，得分 4 × 1.1 = 4.4" in html
+    # Every bonus with its reason, and the worst-vote veto with its effect.
+    for reason in ("潜绩加分", "获市级表彰", "获国家级表彰"):
+        assert reason in html
+    assert "不得评为最高等次" in html
+    # Process section: P = 99.4 → 99.4 × 20 / 100 = 19.88
+    assert "日常考核得分 P = 99.4，折算 99.4 × 20 ÷ 100 = 19.88" in html
+
+
+def test_explanation_of_a_downgraded_and_an_exempt_assessee(client: Client) -> None:
+    plan = _load_example("1001")
+    _, body = _queries(client, f"/plans/{plan}/assessees/ZW10/")
+    html = body.decode()
+    assert "降档前为「良好」" in html and "干部违纪违法" in html
+    _, body = _queries(client, f"/plans/{plan}/assessees/ZW02/")
+    assert "不涉及" in body.decode()  # D7 is N/A for ZW02: the section is rescaled
+
+
+@pytest.mark.parametrize(
+    "url", ["/plans/none/", "/plans/none/assessees/X/", "/plans/2025-annual/assessees/NONE/"]
+)
+def test_unknown_plan_or_assessee_is_404(client: Client, url: str) -> None:
+    _load_example("1001")
+    assert client.get(url).status_code == 404
+
+
+def test_query_counts_do_not_grow_with_assessees(client: Client) -> None:
+    small = _load_example("1003")  # 11 assessees
+    document = build_document(demo_documents()[0])  # the demo county's units plan (~60)
+    plan_load(document=document)
+    plan_compute(plan_code=document.plan.code)
+    big = document.plan.code
+    first_big = document.assessees[0].code
+    assert len(document.assessees) > 4 * 11
+    assert _queries(client, f"/plans/{small}/")[0] == RANKING_QUERIES
+    assert _queries(client, f"/plans/{big}/")[0] == RANKING_QUERIES
+    assert _queries(client, f"/plans/{small}/assessees/XZ01/")[0] == EXPLANATION_QUERIES
+    assert _queries(client, f"/plans/{big}/assessees/{first_big}/")[0] == EXPLANATION_QUERIES
+    count, body = _queries(client, "/")
+    assert count == 1 and big.encode() in body

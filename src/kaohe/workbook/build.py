@@ -1,0 +1,71 @@
+"""`build_document(raw)`: validate a raw document (workbook.md YAML shape) into a `Document`.
+
+Loading is all-or-nothing: every check runs, every problem is collected with its place
+(through the reader's `locate`), and one `InputError` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kaohe.engine.model import Document
+from kaohe.errors import InputError, Locate
+from kaohe.workbook.build_common import Problems, show
+from kaohe.workbook.build_data import (
+    build_assessees,
+    build_events,
+    build_process,
+    build_scale,
+    build_values,
+)
+from kaohe.workbook.build_marks import build_marks
+from kaohe.workbook.build_plan import (
+    build_evaluations,
+    build_organization,
+    build_plan,
+    check_section_sources,
+)
+
+__all__ = ["build_document"]
+
+
+def build_document(raw: Mapping[str, Any], *, locate: Locate | None = None) -> Document:
+    """Validate `raw` and return the engine's `Document`, or raise `InputError` with all problems.
+
+    >>> build_document({"version": 2})
+    Traceback (most recent call last):
+    ...
+    kaohe.errors.InputError: version: 版本 version 应为 1，实为 2
+    organization: organization 应为映射（键: 值），实为 空值
+    plan: plan 应为映射（键: 值），实为 空值
+    """
+    p = Problems(locate)
+    if not isinstance(raw, Mapping):
+        p.add((), f"文档应为映射（键: 值），实为 {show(raw)}")
+        raise InputError(p.items)
+    if raw.get("version", 1) not in (1, "1"):
+        p.add(("version",), f"版本 version 应为 1，实为 {show(raw.get('version'))}")
+    organization = build_organization(raw.get("organization"), p)
+    plan = build_plan(raw.get("plan"), p)
+    evaluations = build_evaluations(raw.get("evaluations"), p, plan)
+    check_section_sources(plan, evaluations, p)
+    assessees = build_assessees(organization, plan, p)
+    by_code = {a.code: a for a in assessees}
+    known = set(by_code)
+    data = p.mapping(raw.get("data"), ("data",), "data ") if raw.get("data") is not None else {}
+    data = data or {}
+    document = Document(
+        organization=organization,
+        plan=plan,
+        assessees=assessees,
+        evaluations=evaluations,
+        values=build_values(data.get("values"), p, by_code, plan),
+        scale=build_scale(data.get("scale"), p, known),
+        process=build_process(data.get("process"), p, known),
+        events=build_events(data.get("events"), p, known, plan),
+        marks=build_marks(data, p, {e.code: e for e in evaluations}, known),
+    )
+    if p.items:
+        raise InputError(p.items)
+    return document

@@ -1,0 +1,249 @@
+"""Builder part 3: ballots → the long marks frame (one row per mark), checked vectorised.
+
+YAML ballots (a `marks` mapping or a worst ballot's `picks`) become rows in the CSV long
+format; `ballot_marks` (a polars frame from CSV/Excel, millions of rows) is checked with
+joins, never row by row. What a voter wrote stays as written: an unknown label or an
+out-of-range number becomes a void mark in the engine, not an input error (scoring.md §8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from kaohe.engine.model import MARK_COLUMNS, MARK_SCHEMA, Evaluation, empty_marks
+from kaohe.errors import Path
+from kaohe.workbook.build_common import Problems, show
+
+# Per check, at most this many rows of a big frame are reported one by one; the rest are
+# summed up in one problem, so a wrong 5-million-row file does not print 5 million lines.
+MAX_ROW_PROBLEMS = 100
+UNPARSEABLE = ""  # a mark text that parses as no option, no number and no dimension
+
+
+def mark_text(evaluation: Evaluation, mark: Any) -> str | None:
+    """The `option` text of one YAML mark.
+
+    >>> from kaohe.engine.model import Evaluation
+    >>> e = Evaluation("d", "d", (), form="dimensions", dimensions={"德": 1, "能": 1})
+    >>> mark_text(e, {"能": "称职", "德": "优秀"})
+    '能=称职;德=优秀'
+    >>> mark_text(Evaluation("s", "s", (), form="score"), 88.5)
+    '88.5'
+    """
+    if mark is None:
+        return None
+    if evaluation.form == "dimensions":
+        if not isinstance(mark, Mapping):
+            return UNPARSEABLE
+        return ";".join(f"{dimension}={_label(label)}" for dimension, label in mark.items())
+    if isinstance(mark, bool | Mapping | list | tuple):
+        return UNPARSEABLE
+    if isinstance(mark, int | float):
+        return repr(mark)
+    return str(mark)
+
+
+def _label(label: Any) -> str:
+    if label is None or isinstance(label, bool | Mapping | list | tuple):
+        return ""
+    return str(label)
+
+
+def yaml_ballots(
+    raw: Any, p: Problems, evaluations: Mapping[str, Evaluation], assessees: set[str]
+) -> tuple[pl.DataFrame, dict[tuple[str, str], Path]]:
+    """Rows of the YAML ballots and where each (evaluation, ballot) was declared."""
+    columns: dict[str, list[str | None]] = {name: [] for name in MARK_COLUMNS}
+    seen: dict[tuple[str, str], Path] = {}
+
+    def row(
+        evaluation: str, group: str, ballot: str, assessee: str | None, option: str | None
+    ) -> None:
+        for name, value in zip(
+            MARK_COLUMNS, (evaluation, group, ballot, assessee, option), strict=True
+        ):
+            columns[name].append(value)
+
+    for i, item in enumerate(p.items_list(raw, ("data", "ballots"), "ballots ")):
+        here: Path = ("data", "ballots", i)
+        node = p.mapping(item, here, "选票")
+        if node is None:
+            continue
+        code = p.code(node, here, "evaluation")
+        group = p.code(node, here, "group")
+        ballot = p.code(node, here, "ballot")
+        evaluation = evaluations.get(code) if code is not None else None
+        if code is not None and evaluation is None:
+            p.add((*here, "evaluation"), f"测评 {code} 不存在")
+        if (
+            evaluation is not None
+            and group is not None
+            and group not in {g.code for g in evaluation.groups}
+        ):
+            p.add((*here, "group"), f"测评 {code} 没有测评主体 {group}")
+            group = None
+        if evaluation is not None and ballot is not None:
+            key = (evaluation.code, ballot)
+            if key in seen:
+                p.add(
+                    (*here, "ballot"),
+                    f"测评 {code} 的选票编号 {ballot} 重复（已在 {p.locate(seen[key])}）",
+                )
+                ballot = None
+            else:
+                seen[key] = here
+        if evaluation is None or group is None or ballot is None:
+            continue
+        if evaluation.kind == "worst":
+            if node.get("marks") is not None:
+                p.add((*here, "marks"), f"评选最差测评 {code} 的选票应使用 picks（所选对象列表）")
+                continue
+            picks = p.items_list(node.get("picks"), (*here, "picks"), "picks ")
+            known = True
+            for j, pick in enumerate(picks):
+                if not isinstance(pick, str) or pick not in assessees:
+                    p.add((*here, "picks", j), f"考核对象 {show(pick)} 不存在")
+                    known = False
+            if not known:
+                continue
+            if not picks:
+                row(evaluation.code, group, ballot, None, None)  # empty ballot: valid, counted
+            for pick in picks:
+                row(evaluation.code, group, ballot, pick, None)
+            continue
+        if node.get("picks") is not None:
+            p.add(
+                (*here, "picks"),
+                f"测评 {code} 的选票应使用 marks（对象: 评价），picks 仅用于评选最差",
+            )
+            continue
+        marks = p.mapping(node.get("marks"), (*here, "marks"), "marks ")
+        if marks is None:
+            continue
+        ok = True
+        for assessee in marks:
+            if str(assessee) not in assessees:
+                p.add((*here, "marks", str(assessee)), f"考核对象 {assessee} 不存在")
+                ok = False
+        if not ok:
+            continue
+        for assessee, mark in marks.items():
+            row(evaluation.code, group, ballot, str(assessee), mark_text(evaluation, mark))
+    return pl.DataFrame(columns, schema=MARK_SCHEMA), seen
+
+
+class _RowProblems:
+    def __init__(self, p: Problems) -> None:
+        self.p = p
+
+    def report(self, frame: pl.DataFrame, column: str, message: str) -> None:
+        """One problem per offending row (up to MAX_ROW_PROBLEMS), then a summary."""
+        if frame.height == 0:
+            return
+        for record in frame.head(MAX_ROW_PROBLEMS).iter_rows(named=True):
+            value = record.get(column)
+            self.p.add(
+                ("data", "ballot_marks", int(record["_row"]), column), message.format(value=value)
+            )
+        if frame.height > MAX_ROW_PROBLEMS:
+            first = int(frame.get_column("_row")[0])
+            self.p.add(
+                ("data", "ballot_marks", first, column),
+                f"另有 {frame.height - MAX_ROW_PROBLEMS} 行同类错误（{message.format(value='…')}）",
+            )
+
+
+def frame_ballots(
+    frame: Any,
+    p: Problems,
+    evaluations: Mapping[str, Evaluation],
+    assessees: set[str],
+    yaml_seen: Mapping[tuple[str, str], Path],
+) -> pl.DataFrame:
+    """Check `ballot_marks` (CSV long format with `_row`) and return it in the marks schema."""
+    if not isinstance(frame, pl.DataFrame):
+        p.add(
+            ("data", "ballot_marks"),
+            "ballot_marks 应为表格（evaluation, group, ballot, assessee, option）",
+        )
+        return empty_marks()
+    missing = [c for c in (*MARK_COLUMNS, "_row") if c not in frame.columns]
+    if missing:
+        p.add(("data", "ballot_marks"), f"ballot_marks 缺少列 {', '.join(missing)}")
+        return empty_marks()
+    df = frame.select(
+        *(pl.col(c).cast(pl.Utf8) for c in MARK_COLUMNS), pl.col("_row").cast(pl.Int64)
+    ).with_columns(
+        # Empty cells are missing values, as in every CSV table of the workbook.
+        *(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("evaluation", "group", "ballot", "assessee")),
+    )  # fmt: skip
+    rows = _RowProblems(p)
+    for column, what in (("evaluation", "测评编码"), ("group", "测评主体"), ("ballot", "选票编号")):
+        rows.report(df.filter(pl.col(column).is_null()), column, f"缺少{what}")
+    kinds = pl.DataFrame(
+        {"evaluation": list(evaluations), "_kind": [e.kind for e in evaluations.values()]},
+        schema={"evaluation": pl.Utf8, "_kind": pl.Utf8},
+    )
+    df = df.join(kinds, on="evaluation", how="left")
+    rows.report(
+        df.filter(pl.col("evaluation").is_not_null() & pl.col("_kind").is_null()),
+        "evaluation", "测评 {value} 不存在",
+    )  # fmt: skip
+    pairs = pl.DataFrame(
+        {
+            "evaluation": [e.code for e in evaluations.values() for _ in e.groups],
+            "group": [g.code for e in evaluations.values() for g in e.groups],
+        },
+        schema={"evaluation": pl.Utf8, "group": pl.Utf8},
+    )
+    known_eval = pl.col("_kind").is_not_null() & pl.col("group").is_not_null()
+    rows.report(
+        df.filter(known_eval).join(pairs, on=["evaluation", "group"], how="anti"),
+        "group", "测评主体 {value} 不属于该测评",
+    )  # fmt: skip
+    known = pl.DataFrame({"assessee": sorted(assessees)}, schema={"assessee": pl.Utf8})
+    rows.report(
+        df.filter(pl.col("assessee").is_not_null()).join(known, on="assessee", how="anti"),
+        "assessee", "考核对象 {value} 不存在",
+    )  # fmt: skip
+    rows.report(
+        df.filter(pl.col("assessee").is_null() & pl.col("_kind").is_in(["standard", "integrity"])),
+        "assessee", "缺少考核对象（只有评选最差的空票可以不填）",
+    )  # fmt: skip
+    # A ballot id names one ballot of one group within its evaluation.
+    ids = df.filter(pl.col("ballot").is_not_null() & pl.col("_kind").is_not_null())
+    split = (
+        ids.group_by("evaluation", "ballot")
+        .agg(_groups=pl.col("group").n_unique(), _row=pl.col("_row").min())
+        .filter(pl.col("_groups") > 1)
+    )
+    rows.report(
+        split.sort("_row"), "ballot", "选票编号 {value} 在同一测评中属于多个测评主体（编号重复）"
+    )
+    if yaml_seen:
+        declared = pl.DataFrame(
+            {"evaluation": [k[0] for k in yaml_seen], "ballot": [k[1] for k in yaml_seen]},
+            schema={"evaluation": pl.Utf8, "ballot": pl.Utf8},
+        )
+        clash = ids.join(declared, on=["evaluation", "ballot"], how="semi")
+        first = clash.group_by("evaluation", "ballot").agg(_row=pl.col("_row").min()).sort("_row")
+        rows.report(first, "ballot", "选票编号 {value} 已在 YAML 选票中使用（编号重复）")
+    # Worst ballots name assessees only; any option text is ignored.
+    return df.select(
+        "evaluation", "group", "ballot", "assessee",
+        pl.when(pl.col("_kind") == "worst").then(None).otherwise(pl.col("option")).alias("option"),
+    )  # fmt: skip
+
+
+def build_marks(
+    data: Mapping[str, Any], p: Problems, evaluations: Mapping[str, Evaluation], assessees: set[str]
+) -> pl.DataFrame:
+    frame, seen = yaml_ballots(data.get("ballots"), p, evaluations, assessees)
+    if data.get("ballot_marks") is None:
+        return frame
+    extra = frame_ballots(data["ballot_marks"], p, evaluations, assessees, seen)
+    return pl.concat([frame, extra.cast(MARK_SCHEMA)], how="vertical")

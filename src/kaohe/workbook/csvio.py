@@ -1,0 +1,217 @@
+"""CSV tables (workbook.md "CSV (large tables)"): values, events and ballots.
+
+The header says which table a file is. Values and events rows are appended to the raw
+document's lists; ballot marks go to ``raw["data"]["ballot_marks"]``, a polars frame read
+without a Python loop per row (a province's year has millions of marks). Files saved by a
+Chinese Excel are GB18030 rather than UTF-8; both are accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kaohe.engine.model import MARK_COLUMNS
+from kaohe.errors import Problem
+from kaohe.workbook.fmt_cells import format_scalar, mark_text, number_or_text
+from kaohe.workbook.fmt_locate import Origins, RowOrigin
+
+VALUE_COLUMNS = ("assessee", "indicator", "value")
+EVENT_COLUMNS = ("assessee", "type", "points", "item", "effect", "reason")
+_EVENT_REQUIRED = ("assessee", "type")
+TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # table: (allowed columns, required columns)
+    "values": (VALUE_COLUMNS, VALUE_COLUMNS),
+    "events": (EVENT_COLUMNS, _EVENT_REQUIRED),
+    "ballots": (MARK_COLUMNS, MARK_COLUMNS),
+}
+_EXPECTED = (
+    "指标值 assessee,indicator,value；加扣分与否决 assessee,type,points,item,reason；"
+    "测评票 evaluation,group,ballot,assessee,option"
+)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (Excel's "CSV" on a Chinese Windows)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def table_of(header: Sequence[str]) -> str | None:
+    """Which table a header names (by its distinctive column), or None."""
+    columns = set(header)
+    if "indicator" in columns:
+        return "values"
+    if "evaluation" in columns or "ballot" in columns:
+        return "ballots"
+    if "type" in columns:
+        return "events"
+    return None
+
+
+def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[Problem]) -> None:
+    """Append one CSV file's rows to `doc` (the merged raw document)."""
+    name = str(path)
+    try:
+        text = decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
+        return
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    header = [column.strip() for column in first]
+    table = table_of(header)
+    if table is None:
+        problems.append(
+            Problem(f"{name} 第 1 行", f"无法识别的表头「{','.join(header)}」，应为：{_EXPECTED}")
+        )
+        return
+    allowed, required = TABLES[table]
+    bad = False
+    for column in header:
+        if column not in allowed:
+            problems.append(
+                Problem(
+                    f"{name} 第 1 行「{column}」列",
+                    f"未知表头「{column}」，应为 {','.join(allowed)}",
+                )
+            )
+            bad = True
+    for column in required:
+        if column not in header:
+            problems.append(
+                Problem(f"{name} 第 1 行", f"缺少列「{column}」（{','.join(allowed)}）")
+            )
+            bad = True
+    if len(set(header)) != len(header):
+        problems.append(Problem(f"{name} 第 1 行", "表头有重复的列"))
+        bad = True
+    if bad:
+        return
+    data = doc.setdefault("data", {})
+    if table == "ballots":
+        _read_ballots(text, name, data, origins, problems)
+    else:
+        _read_rows(text, name, header, table, data, origins, problems)
+
+
+def _read_rows(
+    text: str,
+    name: str,
+    header: list[str],
+    table: str,
+    data: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+) -> None:
+    items: list[Any] = data.setdefault(table, [])
+    columns = {column: column for column in header}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader, None)
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(f"{name} 第 {line} 行", f"应有 {len(header)} 列，实有 {len(row)} 列")
+            )
+            continue
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+        item: dict[str, Any] = {}
+        for column, cell in cells.items():
+            if column == "value":
+                item["value"] = number_or_text(cell) if cell else None
+            elif column == "points":
+                if cell:
+                    item["points"] = number_or_text(cell)
+            elif cell:
+                item[column] = cell
+        origins.add_row(
+            ("data", table, len(items)),
+            RowOrigin(name, None, line, columns, "value" if table == "values" else None),
+        )
+        items.append(item)
+
+
+def _read_ballots(
+    text: str, name: str, data: dict[str, Any], origins: Origins, problems: list[Problem]
+) -> None:
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, has_header=True)
+    except (pl.exceptions.PolarsError, ValueError) as error:
+        problems.append(Problem(name, f"CSV 格式错误（每行应有 5 列，逗号分隔）：{error}"))
+        return
+    frame = frame.rename({column: column.strip() for column in frame.columns})
+    start = origins.add_marks(frame.height, name, None, 2, {c: c for c in MARK_COLUMNS})
+    append_marks(data, normalise_marks(frame, start))
+
+
+def normalise_marks(frame: pl.DataFrame, start: int) -> pl.DataFrame:
+    """Mark columns as trimmed Utf8 (blank → null) plus the global Int64 `_row`."""
+    trimmed = [
+        pl.col(column).cast(pl.Utf8).str.strip_chars().replace("", None).alias(column)
+        for column in MARK_COLUMNS
+    ]
+    return frame.select(
+        *trimmed, pl.int_range(start, start + frame.height, dtype=pl.Int64).alias("_row")
+    )
+
+
+def append_marks(data: dict[str, Any], frame: pl.DataFrame) -> None:
+    previous = data.get("ballot_marks")
+    data["ballot_marks"] = frame if previous is None else pl.concat([previous, frame])
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else format_scalar(cell) for cell in row])
+    return out.getvalue()
+
+
+def values_csv(values: Iterable[Mapping[str, Any]]) -> str:
+    """``values.csv`` text from raw value rows."""
+    return _csv_text(VALUE_COLUMNS, ([v.get(c) for c in VALUE_COLUMNS] for v in values))
+
+
+def events_csv(events: Iterable[Mapping[str, Any]]) -> str:
+    """``events.csv`` text from raw events (with the optional ``effect`` column)."""
+    return _csv_text(EVENT_COLUMNS, ([e.get(c) for c in EVENT_COLUMNS] for e in events))
+
+
+def ballot_rows(ballots: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
+    """YAML ballots as long-format rows (evaluation, group, ballot, assessee, option)."""
+    for ballot in ballots:
+        key = (ballot.get("evaluation"), ballot.get("group"), ballot.get("ballot"))
+        if "picks" in ballot:
+            picks = ballot.get("picks") or []
+            if not picks:
+                yield (*key, None, None)
+            for pick in picks:
+                yield (*key, pick, None)
+        else:
+            for assessee, mark in (ballot.get("marks") or {}).items():
+                yield (*key, assessee, mark_text(mark))
+
+
+def ballots_frame(ballots: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """YAML ballots as a marks frame (MARK_COLUMNS, all Utf8)."""
+    rows = list(ballot_rows(ballots))
+    return pl.DataFrame(rows, schema=dict.fromkeys(MARK_COLUMNS, pl.Utf8), orient="row")
+
+
+def ballots_csv(marks: pl.DataFrame) -> str:
+    """``ballots.csv`` text of a marks frame (polars writer: fast for millions of rows)."""
+    return marks.select(MARK_COLUMNS).write_csv()
