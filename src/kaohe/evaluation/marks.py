@@ -27,14 +27,21 @@ FETCH_BATCH_ROWS = 100_000
 
 
 def random_ids(count: int) -> np.ndarray:
-    """``count`` distinct random positive 63-bit integers (primary keys that reveal no order)."""
+    """``count`` random positive 63-bit integers: primary keys that reveal no order.
+
+    Collisions are possible in principle (about n²/2⁶⁴: one in a million for 5 million keys);
+    ``store_marks`` checks and draws again rather than paying for uniqueness here.
+    """
     rng = np.random.default_rng(secrets.randbits(128))
-    ids = np.unique(rng.integers(1, 2**63 - 1, size=count, dtype=np.int64))
-    while ids.size < count:  # a collision among 2**63 values: astronomically rare
-        extra = rng.integers(1, 2**63 - 1, size=count - ids.size, dtype=np.int64)
-        ids = np.unique(np.concatenate([ids, extra]))
-    rng.shuffle(ids)
-    return ids
+    return rng.integers(1, 2**63 - 1, size=count, dtype=np.int64)
+
+
+def _unique_ids(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Give ``frame`` a random ``id`` column, unique within ``keys`` + id."""
+    while True:
+        candidate = frame.with_columns(pl.Series("id", random_ids(frame.height)))
+        if candidate.select([*keys, "id"]).n_unique() == frame.height:
+            return candidate
 
 
 def _table(model: type[Ballot] | type[Mark]) -> tuple[str, list[str]]:
@@ -76,7 +83,7 @@ def store_marks(
     )
     ballots = frame.group_by("evaluation", "ballot", maintain_order=True).agg(pl.first("group"))
     ballots = (
-        ballots.with_columns(pl.Series("id", random_ids(ballots.height)))
+        _unique_ids(ballots, [])
         .join(evaluations, on="evaluation", how="left")
         .join(groups, on=["evaluation", "group"], how="left")
     )
@@ -85,7 +92,7 @@ def store_marks(
         on=["evaluation", "ballot"],
         how="left",
     ).rename({"id": "ballot_id"})
-    rows = rows.with_columns(pl.Series("id", random_ids(rows.height)))
+    rows = _unique_ids(rows, ["evaluation_id"])
 
     ballot_table, ballot_columns = _table(Ballot)
     mark_table, mark_columns = _table(Mark)

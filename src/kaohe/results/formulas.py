@@ -84,7 +84,8 @@ def leaf_formula(line: Mapping[str, Any], params: Mapping[str, Any]) -> str:
         return _tiered(p, v, params, score)
     if method == "grade":
         grades = params.get("grades") or {}
-        return f"评定为「{v}」，系数 {num(grades.get(v))}，得分 {num(p)} × {num(grades.get(v))} = {score}"
+        fraction = num(grades.get(v))
+        return f"评定为「{v}」，系数 {fraction}，得分 {num(p)} × {fraction} = {score}"
     if method == "direct":
         return f"直接赋分 {num(v)}"
     if method == "deduct":
@@ -102,7 +103,9 @@ def _ratio(p: float, v: Any, params: Mapping[str, Any], score: str) -> str:
     x = float(v)
     if params.get("direction") == "lower":
         if x <= 0:
-            return f"越低越好：实际值 {num(x)} ≤ 0，按封顶系数计，得分 {num(p)} × {num(cap)} = {score}"
+            return (
+                f"越低越好：实际值 {num(x)} ≤ 0，按封顶系数计，得分 {num(p)} × {num(cap)} = {score}"
+            )
         r = target / x
         head = f"越低越好：{num(target)} ÷ {num(x)} = {num(r)}"
     else:
@@ -124,9 +127,14 @@ def _tiered(p: float, v: Any, params: Mapping[str, Any], score: str) -> str:
         head = f"数值 {num(x)}"
     for threshold, fraction in params.get("tiers") or []:
         if r >= float(threshold):
-            return f"{head}，达到 ≥{num(threshold)} 档（系数 {num(fraction)}），得分 {num(p)} × {num(fraction)} = {score}"
+            return (
+                f"{head}，达到 ≥{num(threshold)} 档（系数 {num(fraction)}），"
+                f"得分 {num(p)} × {num(fraction)} = {score}"
+            )
     floor = float(params.get("floor") or 0.0)
-    return f"{head}，未达到任何一档，按保底系数 {num(floor)}，得分 {num(p)} × {num(floor)} = {score}"
+    return (
+        f"{head}，未达到任何一档，按保底系数 {num(floor)}，得分 {num(p)} × {num(floor)} = {score}"
+    )
 
 
 def _rank(p: float, rank: Mapping[str, int] | None, params: Mapping[str, Any], score: str) -> str:
@@ -137,7 +145,10 @@ def _rank(p: float, rank: Mapping[str, int] | None, params: Mapping[str, Any], s
         return f"第 {k} 名 / 共 {n} 名，得满分 {num(p)}"
     floor = params.get("floor")
     floor = 0.6 if floor is None else float(floor)
-    return f"第 {k} 名 / 共 {n} 名，得分 {num(p)} × (1 − {num(1 - floor)} × {k - 1} ÷ {n - 1}) = {score}"
+    return (
+        f"第 {k} 名 / 共 {n} 名，"
+        f"得分 {num(p)} × (1 − {num(1 - floor)} × {k - 1} ÷ {n - 1}) = {score}"
+    )
 
 
 def section_formula(section: Mapping[str, Any]) -> str:
@@ -174,10 +185,15 @@ def section_formula(section: Mapping[str, Any]) -> str:
 def total_formula(explanation: Mapping[str, Any]) -> str:
     """scoring.md §3: total = max(0, base × scale + min(bonus, cap) − deduction).
 
-    >>> total_formula({"base": 89.94, "scale": 1.05, "scaled": 94.44,
-    ...                "bonus": {"events": 6.0, "cap": 5, "applied": 5.0},
-    ...                "deduction": 1.0, "total": 98.44})
-    '基础分 89.94 × 规模系数 1.05 = 94.44；加分 6（上限 5，计 5）；扣分 1；总分 = 94.44 + 5 − 1 = 98.44'
+    >>> line = total_formula({"base": 89.94, "scale": 1.05, "scaled": 94.44,
+    ...                       "bonus": {"events": 6.0, "cap": 5, "applied": 5.0},
+    ...                       "deduction": 1.0, "total": 98.44})
+    >>> for part in line.split("；"):
+    ...     print(part)
+    基础分 89.94 × 规模系数 1.05 = 94.44
+    加分 6（上限 5，计 5）
+    扣分 1
+    总分 = 94.44 + 5 − 1 = 98.44
     """
     bonus = explanation["bonus"]
     capped = ""

@@ -77,8 +77,9 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
     category = data["category"]["code"]
     indicators = {
         row["code"]: row
-        for row in Indicator.objects.filter(plan__code=plan_code, section__category__code=category)
-        .values("code", "name", "parent__code", *PARAMS)
+        for row in Indicator.objects.filter(
+            plan__code=plan_code, section__category__code=category
+        ).values("code", "name", "parent__code", *PARAMS)
     }
     evaluations = {
         row.code: row

@@ -59,7 +59,8 @@ def test_explanation_shows_every_line_behind_the_total(client: Client) -> None:
     _, body = _queries(client, f"/plans/{plan}/assessees/ZW01/")
     html = body.decode()
     # total = 92.27 × 1 + min(4.5, no cap) − 0 = 96.77 (example-1001.expected.json)
-    assert "基础分 92.27 × 规模系数 1 = 92.27；加分 4.5；扣分 0；总分 = 92.27 + 4.5 − 0 = 96.77" in html
+    assert "基础分 92.27 × 规模系数 1 = 92.27；加分 4.5；扣分 0；" in html
+    assert "总分 = 92.27 + 4.5 − 0 = 96.77" in html
     # D6 (ratio, lower is better, target 5, cap 1.1): 5 / 4.36 = 1.1468 → capped at 1.1 → 4 × 1.1
     assert "越低越好：5 ÷ 4.36 = 1.1468，封顶 1.1，得分 4 × 1.1 = 4.4" in html
     # Every bonus with its reason, and the worst-vote veto with its effect.
