@@ -41,6 +41,45 @@ def num(x: float | int | None) -> str:
     return "0" if text == "-0" else text
 
 
+FLAG_NAMES: dict[str, str] = {
+    "exempt": "不涉及",
+    "missing": "缺报",
+    "missing_group": "测评主体票数不足",
+    "no_ballots": "无有效测评票",
+    "integrity_below": "述廉评廉低于",
+}
+
+
+def flag_label(flag: str) -> str:
+    """A result flag (scoring.md §7) in words.
+
+    >>> flag_label("exempt:T1.1"), flag_label("integrity_below:60")
+    ('不涉及 T1.1', '述廉评廉低于 60 分')
+    >>> flag_label("missing_group:mz:public"), flag_label("tie_at_boundary")
+    ('测评主体票数不足 mz/public', '同分临界，名额不足')
+    """
+    if flag == "tie_at_boundary":
+        return "同分临界，名额不足"
+    kind, _, rest = flag.partition(":")
+    name = FLAG_NAMES.get(kind)
+    if name is None:
+        return flag
+    if kind == "integrity_below":
+        return f"{name} {rest} 分"
+    return f"{name} {rest.replace(':', '/')}"
+
+
+def value_text(value: Any) -> str:
+    """A recorded value as written: numbers without a trailing .0, labels as they are.
+
+    >>> value_text(7519.0), value_text(0.0), value_text(94.9), value_text("B"), value_text(None)
+    ('7519', '0', '94.9', 'B', '—')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—" if value is None else str(value)
+    return num(value)
+
+
 def leaf_formula(line: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """How one leaf indicator's score came about.
 

@@ -18,9 +18,11 @@ from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
     METHOD_NAMES,
+    flag_label,
     leaf_formula,
     section_formula,
     total_formula,
+    value_text,
 )
 from kaohe.results.models import IndicatorDiagnostic
 
@@ -65,6 +67,7 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
             counts[result["grade"]] = counts.get(result["grade"], 0) + 1
             result["grade_index"] = _grade_index(grades[code], result["grade"])
             result["section_list"] = [result["sections"].get(s["code"]) for s in sections[code]]
+            result["flag_labels"] = [flag_label(flag) for flag in result["flags"]]
         category["grade_counts"] = list(counts.items())
         category["flagged"] = diagnostics[code]
     return data
@@ -102,6 +105,7 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
             line["parent_name"] = indicators[parent]["name"] if parent in indicators else ""
             line["method_name"] = METHOD_NAMES.get(line["method"], line["method"])
             line["formula"] = leaf_formula(line, params)
+            line["value_text"] = value_text(line["value"])
     for event in explanation["events"]:
         event["type_name"] = EVENT_NAMES.get(event["type"], event["type"])
         event["effect_name"] = EFFECT_NAMES.get(event.get("effect") or "", "")
@@ -110,6 +114,7 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
         evaluation["name"] = stored.name if stored else evaluation_code
         evaluation["options"] = list((stored.options if stored else {}) or {})
     explanation["total_formula"] = total_formula(explanation)
+    explanation["flag_labels"] = [flag_label(flag) for flag in explanation["flags"]]
     explanation["grade_index"] = _grade_index(grades, explanation["grade"])
     data["grades"] = grades
     return data
