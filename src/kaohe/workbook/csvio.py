@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,15 +57,27 @@ def table_of(header: Sequence[str]) -> str | None:
     return None
 
 
+def _head(path: Path) -> bytes:
+    """The file's first line (its header), without reading a big file whole."""
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+        while b"\n" not in head:
+            more = f.read(1 << 16)
+            if not more:
+                break
+            head += more
+    return head.split(b"\n", 1)[0]
+
+
 def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[Problem]) -> None:
     """Append one CSV file's rows to `doc` (the merged raw document)."""
     name = str(path)
     try:
-        text = decode(path.read_bytes())
+        first_line = decode(_head(path))
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
         return
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    first = next(csv.reader(io.StringIO(first_line)), [])
     header = [column.strip() for column in first]
     table = table_of(header)
     if table is None:
@@ -96,9 +109,72 @@ def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[P
         return
     data = doc.setdefault("data", {})
     if table == "ballots":
-        _read_ballots(text, name, data, origins, problems)
+        _read_ballots(path, data, origins, problems)
+        return
+    try:
+        text = decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
+        return
+    if table == "values" and _plain(text):
+        _read_value_table(text, name, header, data, origins, problems)
     else:
         _read_rows(text, name, header, table, data, origins, problems)
+
+
+# Text the columnar values reader handles exactly like the csv module: no quoting (so a line
+# is a row and a comma a separator), no lone carriage return (a line break for csv) and none
+# of the separators str.strip() removes but polars' strip_chars() keeps.
+_NOT_PLAIN = re.compile('["\x1c-\x1f]|\r(?!\n)')
+
+
+def _plain(text: str) -> bool:
+    return _NOT_PLAIN.search(text) is None
+
+
+def _read_value_table(
+    text: str,
+    name: str,
+    header: list[str],
+    data: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+) -> None:
+    """values.csv without a Python object per row: ``data.value_rows``, a frame of Utf8
+    assessee, indicator, value (trimmed, blank → null) and `_row`, located per line.
+
+    Rows whose cell count is wrong stay with the row-by-row reader, which reports them.
+    """
+    lines = pl.Series("line", text.split("\n")[1:], dtype=pl.Utf8).str.strip_suffix("\r")
+    frame = pl.DataFrame(lines).with_row_index("_line", offset=2)
+    blank = pl.col("line").str.replace_all(",", "", literal=True).str.strip_chars() == ""
+    commas = pl.col("line").str.count_matches(",", literal=True)
+    frame = frame.filter(~blank)
+    ragged = frame.filter(commas != len(header) - 1)
+    frame = frame.filter(commas == len(header) - 1)
+    cells = frame.select(
+        "_line",
+        pl.col("line").str.split_exact(",", len(header) - 1).struct.rename_fields(header),
+    ).unnest("line")
+    cells = cells.select(
+        "_line",
+        *(
+            pl.col(column).str.strip_chars().replace("", None).alias(column)
+            for column in VALUE_COLUMNS
+        ),
+    )
+    line_numbers = cells.get_column("_line").to_numpy()
+    start = origins.add_table(
+        "value_rows", name, line_numbers, {c: c for c in header}, value_column="value"
+    )
+    rows = cells.select(
+        *VALUE_COLUMNS, pl.int_range(start, start + cells.height, dtype=pl.Int64).alias("_row")
+    )
+    previous = data.get("value_rows")
+    data["value_rows"] = rows if previous is None else pl.concat([previous, rows])
+    for line, text in ragged.select("_line", "line").iter_rows():
+        count = len(next(csv.reader([text]), []))
+        problems.append(Problem(f"{name} 第 {line} 行", f"应有 {len(header)} 列，实有 {count} 列"))
 
 
 def _read_rows(
@@ -141,10 +217,22 @@ def _read_rows(
 
 
 def _read_ballots(
-    text: str, name: str, data: dict[str, Any], origins: Origins, problems: list[Problem]
+    path: Path, data: dict[str, Any], origins: Origins, problems: list[Problem]
 ) -> None:
+    name = str(path)
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, has_header=True)
+        try:
+            # Straight from the file: no Python string of a province's 5 million marks.
+            frame = pl.read_csv(path, infer_schema=False, has_header=True)
+        except pl.exceptions.ComputeError as error:
+            if "utf-8" not in str(error).lower():
+                raise
+            # Not UTF-8: GB18030 as a Chinese Excel saves it (small files in practice).
+            text = decode(path.read_bytes())
+            frame = pl.read_csv(io.StringIO(text), infer_schema=False, has_header=True)
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
+        return
     except (pl.exceptions.PolarsError, ValueError) as error:
         problems.append(Problem(name, f"CSV 格式错误（每行应有 5 列，逗号分隔）：{error}"))
         return

@@ -4,13 +4,15 @@ Readers register origins while they append to the merged document: a YAML file o
 subtrees it defined (located by YAML path), a spreadsheet row owns the list item or mapping
 entry it produced (located by sheet, row and column), and ballot-mark rows are located by
 ranges of the global ``_row`` number, because millions of marks cannot each have an entry.
-The builder's path is resolved through its longest registered prefix.
+Value rows read columnar from a big CSV (``data.value_rows``) are located the same way, by
+ranges of their ``_row`` with one line number per row. The builder's path is resolved
+through its longest registered prefix.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kaohe.errors import Path, yaml_path
@@ -47,6 +49,17 @@ class _MarkSegment:
     columns: Mapping[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class _TableSegment:
+    """Rows ``start .. start + len(lines)`` of a columnar table came from one CSV file."""
+
+    start: int
+    file: str
+    lines: Sequence[int]  # the file line of each row
+    columns: Mapping[str, str]
+    value_column: str | None
+
+
 class Origins:
     """Registry of origins; `locate` is the `Locate` handed to the builder."""
 
@@ -56,6 +69,8 @@ class Origins:
         self._marks: list[_MarkSegment] = []
         self._mark_starts: list[int] = []
         self.mark_count = 0  # global _row of the next ballot mark
+        self._tables: dict[str, list[_TableSegment]] = {}  # data key -> segments by start
+        self.table_count: dict[str, int] = {}  # data key -> `_row` of its next row
         self.plan_file: str | None = None  # the one file that defined `plan`
 
     def add_yaml(self, prefix: Path, file: str, shown: Path | None = None) -> None:
@@ -77,8 +92,29 @@ class Origins:
         self.mark_count += count
         return start
 
+    def add_table(
+        self,
+        key: str,
+        file: str,
+        lines: Sequence[int],
+        columns: Mapping[str, str],
+        value_column: str | None = None,
+    ) -> int:
+        """Reserve rows of the columnar table ``data.<key>`` for one file whose rows sit on
+        `lines`; returns the first `_row`."""
+        start = self.table_count.get(key, 0)
+        if lines:
+            segment = _TableSegment(start, file, lines, columns, value_column)
+            self._tables.setdefault(key, []).append(segment)
+        self.table_count[key] = start + len(lines)
+        return start
+
     def locate(self, path: Path) -> str:
         path = tuple(path)
+        if len(path) >= 3 and path[0] == "data" and path[1] in self._tables:
+            found = self._locate_table(path)
+            if found is not None:
+                return found
         if len(path) >= 3 and path[:2] == ("data", "ballot_marks") and isinstance(path[2], int):
             found = self._locate_mark(path[2], path[3] if len(path) > 3 else None)
             if found is not None:
@@ -96,6 +132,22 @@ class Origins:
                 file, shown = found
                 return f"{file}: {yaml_path(shown + path[end:])}"
         return yaml_path(path)
+
+    def _locate_table(self, path: Path) -> str | None:
+        row = path[2]
+        if not isinstance(row, int):
+            return None
+        segments = self._tables[str(path[1])]
+        index = bisect.bisect_right([s.start for s in segments], row) - 1
+        if index < 0 or row >= segments[index].start + len(segments[index].lines):
+            return None
+        segment = segments[index]
+        origin = RowOrigin(segment.file, None, int(segment.lines[row - segment.start]))
+        column = path[3] if len(path) > 3 else None
+        if column is None:
+            return origin.describe(segment.value_column)
+        header = segment.columns.get(column) if isinstance(column, str) else None
+        return origin.describe(header)
 
     def _locate_mark(self, row: int, column: object) -> str | None:
         index = bisect.bisect_right(self._mark_starts, row) - 1

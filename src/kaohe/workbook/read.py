@@ -72,7 +72,7 @@ def _read_yaml(path: Path, doc: dict[str, Any], origins: Origins, problems: list
         problems.append(Problem(name, f"无法读取（应为 UTF-8 编码的文本）：{error}"))
         return
     try:
-        loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        loaded = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
     except json.JSONDecodeError as error:
         where = f"{name} 第 {error.lineno} 行"
         problems.append(Problem(where, f"JSON 语法错误：{error.msg}（第 {error.colno} 列）"))
@@ -95,6 +95,25 @@ def _read_yaml(path: Path, doc: dict[str, Any], origins: Origins, problems: list
         )
         return
     merge_document(loaded, name, doc, origins, problems)
+
+
+# libyaml parses a province's plan (20,000 units) about three times faster than the pure-Python
+# parser; both apply the same YAML 1.1 resolver, so they build the same document.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def load_yaml(text: str) -> Any:
+    """`yaml.safe_load`, through libyaml when available.
+
+    A document libyaml rejects is parsed again by the pure-Python parser, so a syntax error is
+    always reported with the same words and place whichever parser is installed.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (CSafeLoader is safe)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
 
 
 def merge_document(
