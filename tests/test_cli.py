@@ -136,3 +136,31 @@ def test_missing_file_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: 
     code, _, err = run(capsys, "load", str(tmp_path / "missing.yaml"))
     assert code in (1, 2)
     assert "missing.yaml" in err
+
+
+@pytest.mark.parametrize("example", ["example-1001", "example-1005"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".yaml", ".json"])
+def test_a_stored_plan_exports_and_reimports_to_identical_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, example: str, suffix: str
+) -> None:
+    source = str(EXAMPLES / f"{example}.yaml")
+    code, expected, _ = run(capsys, "score", source)
+    assert code == 0
+    plan = "2025-annual" if example == "example-1001" else "2025-cadres"
+    assert run(capsys, "load", source)[0] == 0
+    exported = tmp_path / f"exported{suffix}"
+    code, out, err = run(capsys, "export", plan, "-o", str(exported))
+    assert code == 0, err
+    files = [line.removeprefix("已导出 ") for line in out.splitlines()]
+    assert files[0] == str(exported)
+    code, again, err = run(capsys, "score", *files)
+    assert code == 0, err
+    assert again == expected
+
+
+def test_export_of_an_unknown_plan_or_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(capsys, "export", "nope", "-o", str(tmp_path / "x.xlsx"))[0] == 1
+    code, _, err = run(capsys, "export", "nope", "-o", str(tmp_path / "x.txt"))
+    assert code == 2 and ".xlsx" in err

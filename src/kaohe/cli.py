@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     _output_arguments(results)
     results.set_defaults(handler=_results)
 
+    export = commands.add_parser(
+        "export", help="把已导入的考核方案导出为 Excel / YAML / JSON（可再次导入）"
+    )
+    export.add_argument("plan", metavar="PLAN")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|.yaml|.json")
+    export.set_defaults(handler=_export)
+
     migrate = commands.add_parser("migrate", help="创建或升级数据库结构")
     migrate.set_defaults(handler=_migrate)
 
@@ -177,6 +184,23 @@ def _serve(args: argparse.Namespace) -> None:
 
     print(f"kaohe 考核：http://127.0.0.1:{args.port}/ （Ctrl+C 停止）")
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+
+
+def _export(args: argparse.Namespace) -> None:
+    output = Path(args.output)
+    if output.suffix.lower() not in (".xlsx", ".yaml", ".yml", ".json"):
+        raise InputError([Problem("-o", "导出文件须以 .xlsx、.yaml、.yml 或 .json 结尾")])
+    _django()
+    from kaohe.plans.models import Plan
+    from kaohe.plans.selectors import plan_document
+    from kaohe.workbook.export import write_document
+
+    try:
+        document = plan_document(args.plan)
+    except Plan.DoesNotExist as missing:
+        raise CommandError(f"没有考核方案 {args.plan}") from missing
+    for path in write_document(document, output):
+        print(f"已导出 {path}")
 
 
 def _template(args: argparse.Namespace) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kaohe.engine.model import NA, Assessee, Event, Indicator, Organization, Plan, Value
+from kaohe.engine.model import Assessee, Event, Indicator, Organization, Plan, Value
 from kaohe.errors import Path
-from kaohe.workbook.build_common import Problems, number_text, parse_number, show
+from kaohe.workbook.build_common import Problems, show
 from kaohe.workbook.build_plan import EFFECTS
+from kaohe.workbook.build_values import leaf_value, value_rows
 
 EVENT_TYPES = ("bonus", "deduction", "veto", "downgrade")
 
@@ -79,45 +80,18 @@ def build_process(raw: Any, p: Problems, known: set[str]) -> dict[str, float]:
     return _per_assessee(raw, ("data", "process"), p, known, "日常考核得分", low=0, high=100)
 
 
-def is_na(value: Any) -> bool:
-    return isinstance(value, str) and (value.strip().upper() == "N/A" or value.strip() == "不涉及")
-
-
-def _leaf_value(value: Any, leaf: Indicator, path: Path, p: Problems) -> Value | None:
-    if is_na(value):
-        return NA
-    if leaf.method == "grade":
-        label = (
-            number_text(value)
-            if isinstance(value, int | float) and not isinstance(value, bool)
-            else value
-        )
-        if not isinstance(label, str) or label.strip() not in leaf.grades:
-            labels = "/".join(leaf.grades)
-            p.add(path, f"指标 {leaf.code} 的等级应为 {labels} 之一，实为 {show(value)}")
-            return None
-        return label.strip()
-    number = parse_number(value)
-    if number is None:
-        p.add(path, f"指标 {leaf.code} 的值应为数值（或 N/A），实为 {show(value)}")
-        return None
-    if leaf.method == "direct" and not (0 <= number <= leaf.points):
-        p.add(
-            path,
-            f"指标 {leaf.code} 直接赋分应在 0 到 {number_text(leaf.points)} 之间，"
-            f"实为 {number_text(number)}",
-        )
-        return None
-    if leaf.method == "deduct" and number < 0:
-        p.add(path, f"指标 {leaf.code} 的扣分次数应不小于 0，实为 {number_text(number)}")
-        return None
-    return number
-
-
 def build_values(
-    raw: Any, p: Problems, assessees: Mapping[str, Assessee], plan: Plan
+    raw: Any,
+    p: Problems,
+    assessees: Mapping[str, Assessee],
+    plan: Plan,
+    rows: Any = None,
 ) -> dict[tuple[str, str], Value]:
-    """Leaf values: numbers, labels or N/A; missing (null, empty) rows are left out."""
+    """Leaf values: numbers, labels or N/A; missing (null, empty) rows are left out.
+
+    `raw` is the YAML list; `rows` the columnar ``data.value_rows`` a big values.csv is read
+    into (checked vectorised, after the list, with the same problems at the same places).
+    """
     nodes: dict[str, dict[str, Indicator]] = {}
     for category in plan.categories:
         table: dict[str, Indicator] = {}
@@ -163,9 +137,11 @@ def build_values(
         value = row.get("value")
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # missing
-        parsed = _leaf_value(value, node, (*here, "value"), p)
+        parsed = leaf_value(value, node, (*here, "value"), p)
         if parsed is not None:
             values[key] = parsed
+    if rows is not None:
+        value_rows(rows, p, assessees, nodes, values, seen)
     return values
 
 

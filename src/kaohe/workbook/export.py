@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
+import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -301,6 +302,35 @@ def _mark(evaluation: Evaluation | None, option: str | None) -> Any:
             return option
         return parsed if ";".join(f"{k}={v}" for k, v in parsed.items()) == option else option
     return option
+
+
+def write_document(document: Document, path: str | Path) -> list[Path]:
+    """A document back to a file that `kaohe load` reads: Excel (.xlsx), YAML or JSON.
+
+    YAML and JSON carry the marks as ballots where they can; a year too big for that (or with
+    a ballot that marks someone twice) gets its marks in a ``<name>.ballots.csv`` beside it.
+    Returns the files written, the document first.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        write_workbook(document, target)
+        return [target]
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise ValueError(f"不支持的导出格式 {target.suffix}：请用 .xlsx、.yaml 或 .json")
+    raw = document_to_raw(document)
+    written = [target]
+    frame = raw["data"].pop("ballot_marks", None)
+    if frame is not None:
+        marks_path = target.with_name(f"{target.stem}.ballots.csv")
+        frame.select(MARK_COLUMNS).write_csv(marks_path)
+        written.append(marks_path)
+    if suffix == ".json":
+        text = json.dumps(raw, ensure_ascii=False, indent=2)
+    else:
+        text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=100)
+    target.write_text(text, encoding="utf-8")
+    return written
 
 
 def write_workbook(document: Document, path: str | Path) -> None:

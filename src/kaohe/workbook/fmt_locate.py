@@ -103,7 +103,7 @@ class Origins:
         """Reserve rows of the columnar table ``data.<key>`` for one file whose rows sit on
         `lines`; returns the first `_row`."""
         start = self.table_count.get(key, 0)
-        if lines:
+        if len(lines):
             segment = _TableSegment(start, file, lines, columns, value_column)
             self._tables.setdefault(key, []).append(segment)
         self.table_count[key] = start + len(lines)

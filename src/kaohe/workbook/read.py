@@ -110,7 +110,7 @@ def load_yaml(text: str) -> Any:
     """
     if _FAST_LOADER is not None:
         try:
-            return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (CSafeLoader is safe)
+            return yaml.load(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)

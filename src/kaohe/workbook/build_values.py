@@ -1,0 +1,260 @@
+"""Builder part 2b: leaf values — one value checked, and `data.value_rows` checked vectorised.
+
+A province's values.csv has 800,000 rows; the CSV reader keeps them as a polars frame
+(``data.value_rows``: assessee, indicator, value as trimmed Utf8, blank → null, and the
+`_row` the reader's locator knows). The common rows (a known assessee, a leaf of its
+category, a plain number in range or a known grade label) are accepted with joins and one
+expression per check; every other row goes through `leaf_value`, the same function the
+YAML rows use, so each problem is reported with the same words at the same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from kaohe.engine.model import NA, Assessee, Indicator, Value
+from kaohe.errors import Path, Problem
+from kaohe.workbook.build_common import Problems, number_text, parse_number, show
+from kaohe.workbook.fmt_cells import number_or_text
+
+ROWS: Path = ("data", "value_rows")
+NUMERIC_METHODS = ("ratio", "tiered", "direct", "deduct", "rank")
+# What fmt_cells.parse_number_text takes for a number, in ASCII digits only (Python's \d
+# also matches other scripts' digits: those rows take the row-by-row path).
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_NA_TEXTS = ("N/A", "n/a", "N/a", "n/A", "不涉及")
+
+
+def is_na(value: Any) -> bool:
+    return isinstance(value, str) and (value.strip().upper() == "N/A" or value.strip() == "不涉及")
+
+
+def leaf_value(value: Any, leaf: Indicator, path: Path, p: Problems) -> Value | None:
+    """One recorded value of a leaf: N/A, a grade label or a number; None after a problem."""
+    if is_na(value):
+        return NA
+    if leaf.method == "grade":
+        label = (
+            number_text(value)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else value
+        )
+        if not isinstance(label, str) or label.strip() not in leaf.grades:
+            labels = "/".join(leaf.grades)
+            p.add(path, f"指标 {leaf.code} 的等级应为 {labels} 之一，实为 {show(value)}")
+            return None
+        return label.strip()
+    number = parse_number(value)
+    if number is None:
+        p.add(path, f"指标 {leaf.code} 的值应为数值（或 N/A），实为 {show(value)}")
+        return None
+    if leaf.method == "direct" and not (0 <= number <= leaf.points):
+        p.add(
+            path,
+            f"指标 {leaf.code} 直接赋分应在 0 到 {number_text(leaf.points)} 之间，"
+            f"实为 {number_text(number)}",
+        )
+        return None
+    if leaf.method == "deduct" and number < 0:
+        p.add(path, f"指标 {leaf.code} 的扣分次数应不小于 0，实为 {number_text(number)}")
+        return None
+    return number
+
+
+def _tables(
+    assessees: Mapping[str, Assessee], nodes: Mapping[str, Mapping[str, Indicator]]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Assessee → category; (category, indicator) → leaf?, method, points; grade labels."""
+    categories = pl.DataFrame(
+        {"assessee": list(assessees), "_category": [a.category for a in assessees.values()]},
+        schema={"assessee": pl.Utf8, "_category": pl.Utf8},
+    )
+    keys: dict[str, list[Any]] = {k: [] for k in ("_category", "indicator", "_leaf", "_method")}
+    keys["_points"] = []
+    labels: dict[str, list[str]] = {"_category": [], "indicator": [], "value": []}
+    for category, table in nodes.items():
+        for code, node in table.items():
+            keys["_category"].append(category)
+            keys["indicator"].append(code)
+            keys["_leaf"].append(node.is_leaf)
+            keys["_method"].append(node.method)
+            keys["_points"].append(float(node.points))
+            if node.method == "grade":
+                for label in node.grades:
+                    labels["_category"].append(category)
+                    labels["indicator"].append(code)
+                    labels["value"].append(label)
+    leaves = pl.DataFrame(
+        keys,
+        schema={
+            "_category": pl.Utf8,
+            "indicator": pl.Utf8,
+            "_leaf": pl.Boolean,
+            "_method": pl.Utf8,
+            "_points": pl.Float64,
+        },
+    )
+    grade_labels = pl.DataFrame(labels, schema=dict.fromkeys(labels, pl.Utf8)).with_columns(
+        _label=pl.lit(True)
+    )
+    return categories, leaves, grade_labels
+
+
+def value_rows(
+    rows: Any,
+    p: Problems,
+    assessees: Mapping[str, Assessee],
+    nodes: Mapping[str, Mapping[str, Indicator]],
+    values: dict[tuple[str, str], Value],
+    seen: Mapping[tuple[str, str], Path],
+) -> None:
+    """Check `data.value_rows` and add its values to `values` (after the YAML list's, whose
+    keys are in `seen`). Problems are reported in row order."""
+    columns = ("assessee", "indicator", "value", "_row")
+    if not isinstance(rows, pl.DataFrame) or any(c not in rows.columns for c in columns):
+        p.add(ROWS, "value_rows 应为表格（assessee, indicator, value, _row）")
+        return
+    df = rows.select(
+        *(pl.col(c).cast(pl.Utf8) for c in ("assessee", "indicator", "value")),
+        pl.col("_row").cast(pl.Int64),
+    )
+    found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
+
+    def report(frame: pl.DataFrame, order: int, column: str | None, message: str) -> None:
+        for record in frame.iter_rows(named=True):
+            here: Path = (
+                (*ROWS, record["_row"]) if column is None else (*ROWS, record["_row"], column)
+            )
+            found.append((record["_row"], order, Problem(p.locate(here), message.format(**record))))
+
+    report(df.filter(pl.col("assessee").is_null()), 0, "assessee", "缺少 assessee（编码）")
+    report(df.filter(pl.col("indicator").is_null()), 1, "indicator", "缺少 indicator（编码）")
+    categories, leaves, grade_labels = _tables(assessees, nodes)
+    df = (
+        df.filter(pl.col("assessee").is_not_null() & pl.col("indicator").is_not_null())
+        .join(categories, on="assessee", how="left", maintain_order="left")
+        .join(leaves, on=["_category", "indicator"], how="left", maintain_order="left")
+    )
+    report(
+        df.filter(pl.col("_category").is_null()), 2, "assessee",
+        "考核对象 {assessee} 不存在（或不属于本方案的任何类别）",
+    )  # fmt: skip
+    report(
+        df.filter(pl.col("_category").is_not_null() & pl.col("_leaf").is_null()), 3,
+        "indicator", "类别 {_category} 中没有指标 {indicator}",
+    )  # fmt: skip
+    report(
+        df.filter(pl.col("_leaf") == False),  # noqa: E712 (a polars expression)
+        3, "indicator", "指标 {indicator} 有下级指标，值只能填在末级指标上",
+    )  # fmt: skip
+    ok = df.filter(pl.col("_leaf")).with_columns(
+        _first=pl.struct("assessee", "indicator").is_first_distinct()
+    )
+    _duplicates(ok, p, seen, found)
+    if seen:
+        keys = ["assessee", "indicator"]
+        ok = ok.join(_keys_frame(seen), on=keys, how="anti", maintain_order="left")
+    ok = ok.filter(pl.col("_first") & pl.col("value").is_not_null())
+    _accept(ok, grade_labels, p, nodes, values, found)
+    found.sort(key=lambda item: (item[0], item[1]))
+    p.items.extend(problem for _, _, problem in found)
+
+
+def _duplicates(
+    ok: pl.DataFrame,
+    p: Problems,
+    seen: Mapping[tuple[str, str], Path],
+    found: list[tuple[int, int, Problem]],
+) -> None:
+    """A second value for the same (assessee, indicator), here or in the YAML list."""
+    keys = ["assessee", "indicator"]
+    later = ok.filter(~pl.col("_first"))
+    if later.height:
+        firsts = ok.filter(pl.col("_first")).select(*keys, _first_row=pl.col("_row"))
+        later = later.join(firsts, on=keys, how="left", maintain_order="left")
+        for code, indicator, row, first in later.select(*keys, "_row", "_first_row").iter_rows():
+            where = p.locate((*ROWS, first))
+            message = f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {where}）"
+            found.append((row, 4, Problem(p.locate((*ROWS, row)), message)))
+    if seen:
+        candidates = ok.join(_keys_frame(seen), on=keys, how="semi", maintain_order="left")
+        for code, indicator, row in candidates.select(*keys, "_row").iter_rows():
+            where = p.locate(seen[(code, indicator)])
+            message = f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {where}）"
+            found.append((row, 4, Problem(p.locate((*ROWS, row)), message)))
+
+
+def _keys_frame(seen: Mapping[tuple[str, str], Path]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"assessee": [k[0] for k in seen], "indicator": [k[1] for k in seen]},
+        schema={"assessee": pl.Utf8, "indicator": pl.Utf8},
+    )
+
+
+def _accept(
+    ok: pl.DataFrame,
+    grade_labels: pl.DataFrame,
+    p: Problems,
+    nodes: Mapping[str, Mapping[str, Indicator]],
+    values: dict[tuple[str, str], Value],
+    found: list[tuple[int, int, Problem]],
+) -> None:
+    """Plain numbers in range, known labels and N/A at once; the rest one by one."""
+    value = pl.col("value")
+    method = pl.col("_method")
+    plain = value.str.contains(_PLAIN_NUMBER)
+    number = value.cast(pl.Float64, strict=False)
+    in_range = (
+        pl.when(method == "direct")
+        .then((number >= 0) & (number <= pl.col("_points")))
+        .when(method == "deduct")
+        .then(number >= 0)
+        .otherwise(True)
+    )
+    numeric = method.is_in(NUMERIC_METHODS) & plain & number.is_finite() & in_range
+    classified = ok.join(
+        grade_labels, on=["_category", "indicator", "value"], how="left", maintain_order="left"
+    ).select(
+        "assessee",
+        "indicator",
+        "value",
+        "_row",
+        "_category",
+        _number=pl.when(numeric.fill_null(False)).then(number),
+        _other=~(numeric.fill_null(False))
+        & ~(pl.col("_label").fill_null(False) & (method == "grade") & ~plain)
+        & ~value.is_in(_NA_TEXTS),
+        _na=value.is_in(_NA_TEXTS),
+    )
+    codes = classified.get_column("assessee").to_list()
+    indicators = classified.get_column("indicator").to_list()
+    parsed: list[Any] = classified.get_column("_number").to_list()
+    texts: list[str] = classified.get_column("value").to_list()
+    # Labels and N/A are few next to the numbers: patch them in by position.
+    for index in classified.select(pl.arg_where(pl.col("_number").is_null())).to_series():
+        parsed[index] = texts[index]
+    for index in classified.select(pl.arg_where(pl.col("_na"))).to_series():
+        parsed[index] = NA
+    rejected: set[int] = set()
+    other = classified.with_row_index("_index").filter(pl.col("_other"))
+    for index, row, category, indicator, text in other.select(
+        "_index", "_row", "_category", "indicator", "value"
+    ).iter_rows():
+        sub = Problems(p.locate)
+        result = leaf_value(
+            number_or_text(text), nodes[category][indicator], (*ROWS, row, "value"), sub
+        )
+        found.extend((row, 5, problem) for problem in sub.items)
+        if result is None:
+            rejected.add(index)
+        else:
+            parsed[index] = result
+    if rejected:
+        keep = [i for i in range(len(parsed)) if i not in rejected]
+        codes = [codes[i] for i in keep]
+        indicators = [indicators[i] for i in keep]
+        parsed = [parsed[i] for i in keep]
+    values.update(zip(zip(codes, indicators, strict=True), parsed, strict=True))
