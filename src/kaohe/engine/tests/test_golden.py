@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,8 +10,9 @@ import yaml
 from kaohe.engine import score
 from kaohe.engine.tests.golden import differences
 from kaohe.workbook.build import build_document
+from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
-EXAMPLES = Path(os.environ.get("KAOHE_SPEC", "/work/shared/spec")) / "examples"
+EXAMPLES = EXAMPLES_DIR
 CASES = sorted(p.name.removesuffix(".yaml") for p in EXAMPLES.glob("example-*.yaml"))
 
 

@@ -3,8 +3,6 @@ grow with the number of assessees (pinned, NetBox-style)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -14,8 +12,9 @@ from kaohe.demo import demo_documents
 from kaohe.plans.services import plan_compute, plan_load
 from kaohe.workbook.build import build_document
 from kaohe.workbook.read import read_document
+from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared" / "spec" / "examples"
+EXAMPLES = EXAMPLES_DIR
 RANKING_QUERIES = 8
 EXPLANATION_QUERIES = 6
 
