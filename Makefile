@@ -9,13 +9,15 @@ STAMP   := $(VENV)/.kaohe-installed
 PG_URL  := postgresql://kaohe@127.0.0.1:5432/kaohe
 PORT    ?= 8000
 
-.PHONY: help install demo serve test test-sqlite test-postgresql lint bench
+.PHONY: help install demo serve test test-sqlite test-postgresql lint bench system-deps messages
 
 help:
 	@echo "make demo    build the demo county, then serve it at http://127.0.0.1:$(PORT)"
 	@echo "make test    ruff, then pytest on SQLite and on PostgreSQL (required when CI=true)"
 	@echo "make lint    ruff check"
 	@echo "make bench   benchmarks (never part of make test)"
+	@echo "make system-deps  Debian packages the project needs (chromium, CJK fonts, gettext)"
+	@echo "make messages     compile the translation catalogues (.po -> .mo)"
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -37,7 +39,32 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: lint test-sqlite test-postgresql
+# Debian packages: chromium (browser tests, screenshots), fonts-noto-cjk (Chinese glyphs in
+# pages, charts and PDFs), gettext (msgfmt: `make messages` and the catalogue test).
+# apt-get runs only when one is missing, `apt-get update` only then; without root it says so.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
+
+system-deps:
+	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		echo "system-deps: all present ($(SYSTEM_PACKAGES))"; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "system-deps: SKIPPED, no apt-get; install by hand:$$missing"; \
+	elif [ "$$(id -u)" != "0" ]; then \
+		echo "system-deps: SKIPPED, not root; run as root: apt-get install$$missing"; \
+	else \
+		echo "system-deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The .mo files are committed (a checkout runs without gettext); recompile after editing a .po.
+messages: install
+	cd src/kaohe/accounts && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/web && ../../../$(VENV)/bin/django-admin compilemessages
+
+test: system-deps lint test-sqlite test-postgresql
 
 test-sqlite: install
 	env -u DATABASE_URL $(VENV)/bin/pytest

@@ -402,8 +402,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "peak_under_2gb": under,
         "memory_limit_mb": MEMORY_LIMIT_MB,
     }
+    text = json.dumps(report, ensure_ascii=False, indent=2)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    args.output.write_text(text, encoding="utf-8")
+    # and a copy beside the workbook, so a quick run does not hide the last full-scale figures
+    (Path(workbook.directory) / "results.json").write_text(text, encoding="utf-8")
     print(f"\nfigures written to {_shown([str(args.output.resolve())])}")
     return 0
 

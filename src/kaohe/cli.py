@@ -176,6 +176,21 @@ def _demo(args: argparse.Namespace) -> None:
         assert stored is not None  # just computed
         results.append(stored)
     print(demo_summary(results))
+    _demo_accounts(actor, publish=documents[0].plan.code)
+
+
+def _demo_accounts(actor: str, *, publish: str) -> None:
+    """Demo accounts (one per role) and the units plan's results published, so every role's
+    pages have something to show (docs/roles.md)."""
+    from kaohe.accounts.demo import DEMO_PASSWORD, demo_accounts_create
+    from kaohe.results.services import results_publish
+
+    accounts = demo_accounts_create()
+    results_publish(plan_code=publish, actor=actor)
+    print(f"\n已公布考核方案 {publish} 的结果。示例账号（仅用于示例，密码均为 {DEMO_PASSWORD}）：")
+    for account in accounts:
+        binding = account.unit_code or account.assessor or ""
+        print(f"  {account.username:<8} {account.name}（{account.role}）{binding}")
 
 
 def _serve(args: argparse.Namespace) -> None:

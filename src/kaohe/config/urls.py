@@ -1,9 +1,13 @@
-"""Site URLs: the admin, and the results pages at the root (kaohe.results.urls)."""
+"""Site URLs. Every view here declares its access rule through kaohe.accounts.policy, and
+tests/test_authorization.py has an expectation for every pattern (a new one fails it)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("kaohe.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kaohe.web.urls")),
     path("", include("kaohe.results.urls")),
 ]

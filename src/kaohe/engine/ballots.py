@@ -1,16 +1,23 @@
 """Democratic evaluation (scoring.md §4, §8), vectorised over the marks frame.
 
-One pass of polars expressions per evaluation: value each mark, void ballots by the top-share
-rule (and ballots marking someone twice), aggregate per (assessee, group) with trimming, then
-a short Python loop per covered assessee assembles the results. Nothing loops per mark.
+Per evaluation, each distinct option text is valued once (polars expressions over the
+handful of distinct texts, not over the marks); the marks become integer codes (assessee,
+group, option, ballot), ballots are voided by the top-share rule (and for marking someone
+twice) with NumPy counts, and one histogram of (assessee, group, option, valid) carries
+everything the results need. Group means are exact sums over that histogram, so no result
+depends on the order of the marks. A short Python loop per covered assessee assembles the
+results. Nothing loops per mark.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+import numpy as np
 import polars as pl
 
 from kaohe.engine.model import Evaluation, VetoItem
@@ -79,36 +86,142 @@ def _value_marks(evaluation: Evaluation, df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _void_ballots(evaluation: Evaluation, df: pl.DataFrame) -> pl.DataFrame:
-    """Add `ok`: the mark is valid (its ballot is not void and the mark itself is not)."""
-    ballot = ["group", "ballot"]
-    k = pl.len().over(ballot)
+def _codes(column: pl.Series) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of a column (null included) and the distinct values they index."""
+    distinct = column.unique(maintain_order=True).to_list()
+    present = [value for value in distinct if value is not None]
+    codes = column.cast(pl.Enum(present)).to_physical().cast(pl.Int64)
+    if len(present) < len(distinct):
+        codes = codes.fill_null(len(present))
+        present.append(None)
+    return codes.to_numpy(), present
+
+
+def _ballot_codes(df: pl.DataFrame, group: np.ndarray, groups: int) -> np.ndarray:
+    """One integer per (group, ballot): opaque categorical codes, no string kept."""
+    ballot = df.get_column("ballot").cast(pl.Categorical).to_physical().cast(pl.Int64)
+    codes = ballot.fill_null(int(ballot.max() or 0) + 1).to_numpy()
+    return codes * groups + group
+
+
+def _void(
+    evaluation: Evaluation, ballot: np.ndarray, assessee: np.ndarray, top: np.ndarray, size: int
+) -> np.ndarray:
+    """Per ballot key: void as a whole (scoring.md §4, §8)."""
+    k = np.bincount(ballot)
+    void = np.zeros(len(k), dtype=bool)
     # A ballot marking the same assessee twice is malformed: void as a whole, like a worst
     # ballot naming someone twice (docs/scoring-notes.md).
-    void = pl.col("assessee").n_unique().over(ballot) < k
+    pairs = np.sort(ballot * size + assessee)
+    twice = pairs[1:][pairs[1:] == pairs[:-1]]
+    void[twice // size] = True
     if evaluation.max_top_share is not None:
         # floor(k * share) on the share as written: exact rational arithmetic (100 × 0.29 → 29).
         num, den = Decimal(repr(float(evaluation.max_top_share))).as_integer_ratio()
-        limit = pl.max_horizontal(pl.lit(1, dtype=pl.Int64), (k.cast(pl.Int64) * num) // den)
-        tops = pl.col("top").cast(pl.Int64).sum().over(ballot)
-        void = void | (tops > limit)
-    return df.with_columns(ok=(~void) & pl.col("value").is_not_null())
+        tops = np.bincount(ballot, weights=top, minlength=len(k)).astype(np.int64)
+        if num * max(int(k.max(initial=0)), 1) < 1 << 62:
+            limit = np.maximum(1, (k * num) // den)
+        else:  # a share written with very many digits: Python integers
+            limit = np.array([max(1, (int(n) * num) // den) for n in k], dtype=object)
+        void |= tops > limit
+    return void
 
 
-def _counts(evaluation: Evaluation, valid: pl.DataFrame) -> pl.DataFrame:
-    """Count of each option per (assessee, group) over valid marks (each dimension rating)."""
-    if evaluation.form == "score":
-        return pl.DataFrame(
-            schema={"assessee": pl.Utf8, "group": pl.Utf8, "label": pl.Utf8, "n": pl.UInt32}
-        )
+@dataclass(slots=True)
+class _Cell:
+    """One (assessee, group): counts and the multiset of valid values (value -> marks)."""
+
+    valid: int = 0
+    void: int = 0
+    top: int = 0
+    sat: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    values: dict[float, int] = field(default_factory=dict)
+
+
+def _mean(values: dict[float, int], trim: int) -> tuple[float, int]:
+    """Mean of the multiset after dropping `trim` lowest and highest (when more than 2t), and
+    how many marks it kept. Exact: integer sums of the values' binary fractions, one rounding
+    at the division, so the result never depends on the order of the marks.
+    """
+    items = sorted(values.items())
+    n = sum(count for _, count in items)
+    if trim and n > 2 * trim:
+        items = _drop(_drop(items, trim), trim, reverse=True)
+        n -= 2 * trim
+    ratios = [(v.as_integer_ratio(), count) for v, count in items]
+    scale = max(den for (_, den), _ in ratios)
+    total = sum(num * (scale // den) * count for (num, den), count in ratios)
+    return total / (scale * n), n
+
+
+def _drop(
+    items: list[tuple[float, int]], t: int, *, reverse: bool = False
+) -> list[tuple[float, int]]:
+    """`items` (sorted by value) without its t lowest marks (highest with `reverse`)."""
+    ordered = items[::-1] if reverse else list(items)
+    kept: list[tuple[float, int]] = []
+    for value, count in ordered:
+        taken = min(t, count)
+        t -= taken
+        if count > taken:
+            kept.append((value, count - taken))
+    return kept[::-1] if reverse else kept
+
+
+def _cells(
+    evaluation: Evaluation, marks: pl.DataFrame
+) -> tuple[dict[tuple[str, str], _Cell], list[Any]]:
+    """Every (assessee, group) marked, from a histogram of (assessee, group, option, valid):
+    the marks are reduced to integer codes and counted with NumPy, never looped over."""
+    df = marks
+    if df.get_column("assessee").null_count():
+        df = df.filter(pl.col("assessee").is_not_null())
+    if df.height == 0:
+        return {}, []
+    assessee, assessees = _codes(df.get_column("assessee"))
+    group, groups = _codes(df.get_column("group"))
+    option, options = _codes(df.get_column("option"))
+    valued = _value_marks(evaluation, pl.DataFrame({"option": options}, schema={"option": pl.Utf8}))
+    value = valued.get_column("value").to_list()
+    top = np.array(valued.get_column("top").fill_null(False).to_list(), dtype=bool)
+    sat = valued.get_column("sat").fill_null(False).to_list()
     if evaluation.form == "grade":
-        parts = [valid.select("assessee", "group", label=pl.col("option"))]
-    else:
-        parts = [
-            valid.select("assessee", "group", label=pl.col(_dimension_column(i)))
+        labels: list[tuple[str, ...]] = [(o,) if o is not None else () for o in options]
+    elif evaluation.form == "dimensions":
+        dims = [
+            valued.get_column(_dimension_column(i)).to_list()
             for i in range(len(evaluation.dimensions))
         ]
-    return pl.concat(parts).group_by("assessee", "group", "label").agg(n=pl.len())
+        labels = [tuple(d[i] for d in dims) for i in range(len(options))]
+    else:
+        labels = [() for _ in options]
+    ballot = _ballot_codes(df, group, len(groups))
+    void = _void(evaluation, ballot, assessee, top[option], len(assessees))
+    has_value = np.array([v is not None for v in value], dtype=bool)
+    valid = has_value[option] & ~void[ballot]
+    key = ((assessee * len(groups) + group) * len(options) + option) * 2 + valid
+    keys, counts = np.unique(key, return_counts=True)
+    cells: dict[tuple[str, str], _Cell] = {}
+    for packed, count in zip(keys.tolist(), counts.tolist(), strict=True):
+        rest, ok = divmod(packed, 2)
+        rest, o = divmod(rest, len(options))
+        a, g = divmod(rest, len(groups))
+        cell_key = (assessees[a], groups[g])
+        cell = cells.get(cell_key)
+        if cell is None:
+            cell = cells[cell_key] = _Cell()
+        if not ok:
+            cell.void += count
+            continue
+        cell.valid += count
+        cell.top += count if top[o] else 0
+        cell.sat += count if sat[o] else 0
+        for label in labels[o]:
+            cell.counts[label] = cell.counts.get(label, 0) + count
+        v = float(value[o])
+        cell.values[v] = cell.values.get(v, 0) + count
+    return cells, assessees
 
 
 def aggregate(
@@ -119,38 +232,10 @@ def aggregate(
     `marks` holds this evaluation's rows only. `covered` lists the assessees that get an
     entry (scoring.md §8, evaluation coverage), in the order results should follow.
     """
-    df = marks.filter(pl.col("assessee").is_not_null())
-    df = _void_ballots(evaluation, _value_marks(evaluation, df))
     groups = evaluation.groups
-    params = pl.DataFrame(
-        {
-            "group": [g.code for g in groups],
-            "_trim": [g.trim for g in groups],
-        },
-        schema={"group": pl.Utf8, "_trim": pl.Int64},
-    )
-    stats = df.group_by(_KEYS).agg(
-        valid=pl.col("ok").sum(),
-        void=(~pl.col("ok")).sum(),
-        top=(pl.col("ok") & pl.col("top")).sum(),
-        sat=(pl.col("ok") & pl.col("sat").fill_null(False)).sum(),
-    )
-    valid = df.filter(pl.col("ok"))
-    trimmed = valid.join(params, on="group", how="left").with_columns(
-        _n=pl.len().over(_KEYS),
-        _r=pl.col("value").rank("ordinal").over(_KEYS),
-    )
-    t = pl.col("_trim")
-    keep = (pl.col("_n") <= 2 * t) | ((pl.col("_r") > t) & (pl.col("_r") <= pl.col("_n") - t))
-    scores = trimmed.filter(keep).group_by(_KEYS).agg(score=pl.col("value").mean(), kept=pl.len())
-    counts = _counts(evaluation, valid)
-
-    stat_map = {(r[0], r[1]): r[2:] for r in stats.iter_rows()}
-    score_map = {(r[0], r[1]): (r[2], r[3]) for r in scores.iter_rows()}
-    count_map: dict[tuple[str, str], dict[str, int]] = {}
-    for assessee, group, label, n in counts.iter_rows():
-        count_map.setdefault((assessee, group), {})[label] = n
+    cells, _ = _cells(evaluation, marks)
     label_order = {label: i for i, label in enumerate(evaluation.options)}
+    empty = _Cell()
 
     results: dict[str, EvaluationResult] = {}
     for code in covered:
@@ -160,19 +245,20 @@ def aggregate(
         flags: list[str] = []
         valid_total = void_total = top_total = sat_total = 0
         for group in groups:
-            n_valid, n_void, n_top, n_sat = stat_map.get((code, group.code), (0, 0, 0, 0))
+            cell = cells.get((code, group.code), empty)
+            n_valid = cell.valid
             valid_total += n_valid
-            void_total += n_void
-            top_total += n_top
-            sat_total += n_sat
-            mean, kept = score_map.get((code, group.code), (None, 0))
+            void_total += cell.void
+            top_total += cell.top
+            sat_total += cell.sat
             present = n_valid > 0 and n_valid >= group.min_ballots
+            mean, kept = _mean(cell.values, group.trim) if present else (None, 0)
             if present:
                 weighted += group.weight * mean
                 weights += group.weight
             else:
                 flags.append(f"missing_group:{evaluation.code}:{group.code}")
-            raw_counts = count_map.get((code, group.code), {})
+            raw_counts = cell.counts
             group_results.append(
                 GroupResult(
                     code=group.code,
@@ -180,7 +266,7 @@ def aggregate(
                     weight=group.weight,
                     score=mean if present else None,
                     marks=n_valid,
-                    void=n_void,
+                    void=cell.void,
                     trimmed=n_valid - kept if present else 0,
                     counts={
                         label: raw_counts[label]

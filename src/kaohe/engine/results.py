@@ -113,11 +113,23 @@ class SectionResult:
     points: float
     source: str
     score: float
-    leaves: tuple[LeafResult, ...] = ()
+    leaf_lines: tuple[LeafResult, ...] = ()  # explicit lines (else read from `block`)
     rescaled: bool = False  # exempt rescaling applied
     applied_points: float | None = None  # points of the leaves that apply (when rescaled)
     process: float | None = None  # P (process source)
     evaluation: str | None = None
+    # The category's leaf scores (kaohe.engine.leaves.LeafBlock) and where this assessee's
+    # leaves of this section sit in it: lines are built when an explanation asks for them.
+    block: Any = None
+    row: int = 0
+    start: int = 0
+    stop: int = 0
+
+    @property
+    def leaves(self) -> tuple[LeafResult, ...]:
+        if self.block is not None:
+            return self.block.leaf_results(self.row, self.start, self.stop)
+        return self.leaf_lines
 
     def explain(self) -> dict[str, Any]:
         line: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 _CENT = Decimal("0.01")
@@ -14,13 +15,26 @@ def _round(x: float, step: Decimal) -> float:
     return float(Decimal(repr(float(x))).quantize(step, ROUND_HALF_UP)) + 0.0
 
 
+def _fast(x: float, scale: float, step: Decimal) -> float:
+    # Far from a half (in units of the last decimal), rounding x * scale to the nearest integer
+    # decides the same as the decimal rule, and q / scale is the double nearest to the decimal
+    # (both are correctly rounded), so only near-halves pay for the Decimal route.
+    y = x * scale
+    if -1e12 < y < 1e12:
+        q = math.floor(y)
+        d = y - q
+        if abs(d - 0.5) > 1e-6:
+            return (q + (d > 0.5)) / scale + 0.0
+    return _round(x, step)
+
+
 def round2(x: float) -> float:
     """A reported figure: 2 decimals, half away from zero, never -0.0.
 
-    >>> round2(2.675), round2(-2.675), round2(-0.001), round2(96.765)
-    (2.68, -2.68, 0.0, 96.77)
+    >>> round2(2.675), round2(-2.675), round2(-0.001), round2(96.765), round2(-1.004)
+    (2.68, -2.68, 0.0, 96.77, -1.0)
     """
-    return _round(x, _CENT)
+    return _fast(x, 100.0, _CENT)
 
 
 def round4(x: float) -> float:
@@ -29,7 +43,7 @@ def round4(x: float) -> float:
     >>> round4(16 / 46), round4(0.00005)
     (0.3478, 0.0001)
     """
-    return _round(x, _RATE)
+    return _fast(x, 10000.0, _RATE)
 
 
 def round2_opt(x: float | None) -> float | None:

@@ -9,6 +9,8 @@ import polars as pl
 from kaohe.engine import ballots
 from kaohe.engine.diagnostics import category_stats
 from kaohe.engine.grading import assign_grades, assign_ranks
+from kaohe.engine.leaves import LeafBlock, leaf_block, section_scores
+from kaohe.engine.leaves import flags as block_flags
 from kaohe.engine.model import Assessee, Document, Evaluation, Event, VetoItem
 from kaohe.engine.results import (
     AssesseeResult,
@@ -20,18 +22,16 @@ from kaohe.engine.results import (
     SectionResult,
     WorstResult,
 )
-from kaohe.engine.sections import (
-    category_ranks,
-    evaluation_section,
-    indicator_section,
-    process_section,
-)
+from kaohe.engine.sections import evaluation_section, process_section
 
 
 def _partition_marks(document: Document) -> dict[str, pl.DataFrame]:
     marks = document.marks
     if marks.height == 0:
         return {}
+    codes = marks.get_column("evaluation").unique()
+    if codes.len() == 1 and codes[0] is not None:
+        return {codes[0]: marks}  # one evaluation: no copy of its millions of marks
     return {
         key[0] if isinstance(key, tuple) else key: frame
         for key, frame in marks.partition_by("evaluation", as_dict=True).items()
@@ -146,11 +146,24 @@ def score(document: Document) -> Results:
         by_category.setdefault(assessee.category, []).append(assessee)
 
     results: dict[str, AssesseeResult] = {}
+    blocks: dict[str, LeafBlock] = {}
     for category in plan.categories:
         members = by_category.get(category.code, [])
-        ranks = category_ranks(category, [a.code for a in members], document.values)
-        for assessee in members:
-            flags: set[str] = set()
+        codes = [a.code for a in members]
+        # Every leaf of the category at once, one array operation per leaf (leaves.py).
+        indicator_sections = [s for s in category.sections if s.source == "indicators"]
+        block = leaf_block(indicator_sections, codes, document.values)
+        blocks[category.code] = block
+        leaf_flags = block_flags(block)
+        section_columns: dict[str, tuple[list[float], list[float | None], int, int]] = {}
+        start = 0
+        for section in indicator_sections:
+            stop = start + sum(1 for _ in section.leaves())
+            totals, applied = section_scores(block, section, start, stop)
+            section_columns[section.code] = (totals, applied, start, stop)
+            start = stop
+        for row, assessee in enumerate(members):
+            flags: set[str] = set(leaf_flags.get(row, ()))
             evaluations = {
                 code: per[assessee.code]
                 for code, per in evaluation_results.items()
@@ -159,8 +172,21 @@ def score(document: Document) -> Results:
             sections = []
             for section in category.sections:
                 if section.source == "indicators":
+                    totals, applied, first, stop = section_columns[section.code]
                     sections.append(
-                        indicator_section(section, assessee.code, document.values, ranks, flags)
+                        SectionResult(
+                            section.code,
+                            section.name,
+                            section.points,
+                            "indicators",
+                            totals[row],
+                            rescaled=applied[row] is not None,
+                            applied_points=applied[row],
+                            block=block,
+                            row=row,
+                            start=first,
+                            stop=stop,
+                        )
                     )
                 elif section.source == "process":
                     sections.append(
@@ -201,7 +227,7 @@ def score(document: Document) -> Results:
         if members_results:
             assign_grades(category, members_results)
         ordered.extend(sorted(members_results, key=lambda r: (r.rank, r.code)))
-        stats = category_stats(category, members_results, plan.non_discriminating_share)
+        stats = category_stats(category, blocks[category.code], plan.non_discriminating_share)
         indicators.extend(stats)
         categories.append(
             CategoryResult(

@@ -5,8 +5,6 @@ Both are atomic and keyword-only, and write an audit record in the same transact
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +17,7 @@ from kaohe.engine.model import Indicator as IndicatorData
 from kaohe.evaluation.marks import store_marks
 from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup
 from kaohe.org.models import Person, Unit
+from kaohe.plans.bulk import bulk_insert, json_text, model_frame
 from kaohe.plans.models import (
     Category,
     Event,
@@ -245,34 +244,28 @@ def _members_create(
     plan: Plan, document: Document, units: dict[str, int], people: dict[str, int]
 ) -> None:
     organization = document.organization
-    rows = [
-        PlanMember(
-            plan=plan,
-            order=i,
-            unit_id=units[unit.code],
-            code=unit.code,
-            name=unit.name,
-            category=unit.category,
-            parent=unit.parent,
-        )
-        for i, unit in enumerate(organization.units)
-    ]
-    offset = len(rows)
-    rows += [
-        PlanMember(
-            plan=plan,
-            order=offset + i,
-            person_id=people[person.code],
-            code=person.code,
-            name=person.name,
-            category=person.category,
-            parent=person.unit,
-            position=person.position,
-            role=person.role,
-        )
-        for i, person in enumerate(organization.people)
-    ]
-    PlanMember.objects.bulk_create(rows, batch_size=BATCH)
+    members = [*organization.units, *organization.people]
+    n_units = len(organization.units)
+    bulk_insert(
+        PlanMember,
+        model_frame(
+            PlanMember,
+            {
+                "plan": [plan.id] * len(members),
+                "order": range(len(members)),
+                "unit": [units[u.code] for u in organization.units]
+                + [None] * (len(members) - n_units),
+                "person": [None] * n_units + [people[p.code] for p in organization.people],
+                "code": [m.code for m in members],
+                "name": [m.name for m in members],
+                "category": [m.category for m in members],
+                "parent": [u.parent for u in organization.units]
+                + [p.unit for p in organization.people],
+                "position": [None] * n_units + [p.position for p in organization.people],
+                "role": [None] * n_units + [p.role for p in organization.people],
+            },
+        ),
+    )
 
 
 def _assessees_create(
@@ -283,57 +276,81 @@ def _assessees_create(
     categories: dict[str, Category],
 ) -> None:
     kind_people = document.plan.assessees == "people"
-    PlanAssessee.objects.bulk_create(
-        (
-            PlanAssessee(
-                plan=plan,
-                order=i,
-                code=assessee.code,
-                unit_id=None if kind_people else units[assessee.code],
-                person_id=people[assessee.code] if kind_people else None,
-                category=categories[assessee.category],
-                name=assessee.name,
-                unit_code=assessee.unit,
-                position=assessee.position,
-                scale=document.scale.get(assessee.code),
-                process=document.process.get(assessee.code),
-            )
-            for i, assessee in enumerate(document.assessees)
+    assessees = document.assessees
+    codes = [a.code for a in assessees]
+    bulk_insert(
+        PlanAssessee,
+        model_frame(
+            PlanAssessee,
+            {
+                "plan": [plan.id] * len(codes),
+                "order": range(len(codes)),
+                "code": codes,
+                "unit": [None] * len(codes) if kind_people else [units[c] for c in codes],
+                "person": [people[c] for c in codes] if kind_people else [None] * len(codes),
+                "category": [categories[a.category].id for a in assessees],
+                "name": [a.name for a in assessees],
+                "unit_code": [a.unit for a in assessees],
+                "position": [a.position for a in assessees],
+                "scale": [document.scale.get(c) for c in codes],
+                "process": [document.process.get(c) for c in codes],
+            },
         ),
-        batch_size=BATCH,
     )
 
 
 def _values_create(plan: Plan, document: Document) -> None:
-    rows: list[Value] = []
-    for order, ((assessee, indicator), value) in enumerate(document.values.items()):
-        row = Value(plan=plan, order=order, assessee=assessee, indicator=indicator)
+    kinds: list[str] = []
+    numbers: list[float | None] = []
+    texts: list[str | None] = []
+    for value in document.values.values():
         if value is NA:
-            row.kind = Value.Kind.NA
+            kinds.append(Value.Kind.NA.value)
+            numbers.append(None)
+            texts.append(None)
         elif isinstance(value, str):
-            row.kind, row.text = Value.Kind.TEXT, value
+            kinds.append(Value.Kind.TEXT.value)
+            numbers.append(None)
+            texts.append(value)
         else:
-            row.kind, row.number = Value.Kind.NUMBER, float(value)
-        rows.append(row)
-    Value.objects.bulk_create(rows, batch_size=BATCH)
+            kinds.append(Value.Kind.NUMBER.value)
+            numbers.append(float(value))
+            texts.append(None)
+    keys = document.values.keys()
+    bulk_insert(
+        Value,
+        model_frame(
+            Value,
+            {
+                "plan": [plan.id] * len(kinds),
+                "order": range(len(kinds)),
+                "assessee": [assessee for assessee, _ in keys],
+                "indicator": [indicator for _, indicator in keys],
+                "kind": kinds,
+                "number": numbers,
+                "text": texts,
+            },
+        ),
+    )
 
 
 def _events_create(plan: Plan, document: Document) -> None:
-    Event.objects.bulk_create(
-        (
-            Event(
-                plan=plan,
-                order=order,
-                assessee=event.assessee,
-                type=event.type,
-                points=event.points,
-                item=event.item,
-                effect=event.effect,
-                reason=event.reason,
-            )
-            for order, event in enumerate(document.events)
+    events = document.events
+    bulk_insert(
+        Event,
+        model_frame(
+            Event,
+            {
+                "plan": [plan.id] * len(events),
+                "order": range(len(events)),
+                "assessee": [e.assessee for e in events],
+                "type": [e.type for e in events],
+                "points": [e.points for e in events],
+                "item": [e.item for e in events],
+                "effect": [e.effect for e in events],
+                "reason": [e.reason for e in events],
+            },
         ),
-        batch_size=BATCH,
     )
 
 
@@ -398,10 +415,12 @@ def plan_compute(*, plan_code: str, actor: str | None = None) -> Computation:
 
 
 def results_store(*, plan: Plan, results: Any) -> Computation:
-    """Replace the plan's stored results with ``results`` (an engine ``Results``)."""
+    """Replace the plan's stored results with ``results`` (an engine ``Results``).
+
+    Each dict is serialised once, straight into the rows written by ``bulk_insert``.
+    """
     as_dict: dict[str, Any] = results.to_dict()
-    explanations = {item.code: item.explain() for item in results.assessees}
-    Computation.objects.filter(plan=plan).delete()
+    Computation.objects.filter(plan=plan).delete()  # the collector also withdraws what hangs on it
     AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
     CategoryResult.objects.filter(plan=plan)._raw_delete(CategoryResult.objects.db)
     IndicatorDiagnostic.objects.filter(plan=plan)._raw_delete(IndicatorDiagnostic.objects.db)
@@ -413,75 +432,80 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
         "worst": list(as_dict.get("worst", {})),
         "extra": {key: value for key, value in as_dict.items() if key not in stored},
     }
+    json_text(layout)  # fail before writing anything on what JSON cannot hold
     computation = Computation.objects.create(
         plan=plan,
         computed_at=timezone.now(),
         engine_version=getattr(kaohe, "__version__", ""),
-        layout=_exact(layout),
+        layout=layout,
     )
-    CategoryResult.objects.bulk_create(
-        (
-            CategoryResult(plan=plan, order=i, code=code, n=data.get("n", 0), data=_exact(data))
-            for i, (code, data) in enumerate(as_dict.get("categories", {}).items())
+    categories = as_dict.get("categories", {})
+    bulk_insert(
+        CategoryResult,
+        model_frame(
+            CategoryResult,
+            {
+                "plan": [plan.id] * len(categories),
+                "order": range(len(categories)),
+                "code": list(categories),
+                "n": [data.get("n", 0) for data in categories.values()],
+                "data": [json_text(data) for data in categories.values()],
+            },
         ),
-        batch_size=BATCH,
     )
-    AssesseeResult.objects.bulk_create(
-        (
-            AssesseeResult(
-                plan=plan,
-                order=i,
-                code=data["code"],
-                name=data.get("name", ""),
-                category=data["category"],
-                rank=data["rank"],
-                total=data["total"],
-                grade=data["grade"],
-                data=_exact(data),
-                explanation=_exact(explanations.get(data["code"], {})),
-            )
-            for i, data in enumerate(as_dict.get("assessees", []))
+    assessees: list[dict[str, Any]] = as_dict.get("assessees", [])
+    explanations = {item.code: item.explain() for item in results.assessees}
+    bulk_insert(
+        AssesseeResult,
+        model_frame(
+            AssesseeResult,
+            {
+                "plan": [plan.id] * len(assessees),
+                "order": range(len(assessees)),
+                "code": [data["code"] for data in assessees],
+                "name": [data.get("name", "") for data in assessees],
+                "category": [data["category"] for data in assessees],
+                "rank": [data["rank"] for data in assessees],
+                "total": [data["total"] for data in assessees],
+                "grade": [data["grade"] for data in assessees],
+                "data": [json_text(data) for data in assessees],
+                "explanation": [
+                    json_text(explanations.pop(data["code"], {})) for data in assessees
+                ],
+            },
         ),
-        batch_size=BATCH,
     )
-    IndicatorDiagnostic.objects.bulk_create(
-        (
-            IndicatorDiagnostic(
-                plan=plan,
-                order=i,
-                category=data["category"],
-                indicator=data["indicator"],
-                non_discriminating=bool(data.get("non_discriminating")),
-                data=_exact(data),
-            )
-            for i, data in enumerate(as_dict.get("indicators", []))
+    indicators: list[dict[str, Any]] = as_dict.get("indicators", [])
+    bulk_insert(
+        IndicatorDiagnostic,
+        model_frame(
+            IndicatorDiagnostic,
+            {
+                "plan": [plan.id] * len(indicators),
+                "order": range(len(indicators)),
+                "category": [data["category"] for data in indicators],
+                "indicator": [data["indicator"] for data in indicators],
+                "non_discriminating": [bool(data.get("non_discriminating")) for data in indicators],
+                "data": [json_text(data) for data in indicators],
+            },
         ),
-        batch_size=BATCH,
     )
-    WorstResult.objects.bulk_create(
-        _worst_rows(plan, as_dict.get("worst", {}).items()), batch_size=BATCH
+    worst = [
+        (evaluation, data)
+        for evaluation, named in as_dict.get("worst", {}).items()
+        for data in named
+    ]
+    bulk_insert(
+        WorstResult,
+        model_frame(
+            WorstResult,
+            {
+                "plan": [plan.id] * len(worst),
+                "order": range(len(worst)),
+                "evaluation": [evaluation for evaluation, _ in worst],
+                "assessee": [data["assessee"] for _, data in worst],
+                "data": [json_text(data) for _, data in worst],
+            },
+        ),
     )
     return computation
-
-
-def _worst_rows(
-    plan: Plan, worst: Iterable[tuple[str, Sequence[dict[str, Any]]]]
-) -> list[WorstResult]:
-    rows: list[WorstResult] = []
-    for evaluation, named in worst:
-        for data in named:
-            rows.append(
-                WorstResult(
-                    plan=plan,
-                    order=len(rows),
-                    evaluation=evaluation,
-                    assessee=data["assessee"],
-                    data=_exact(data),
-                )
-            )
-    return rows
-
-
-def _exact(value: Any) -> Any:
-    """A JSON-clean deep copy: fails now, inside the transaction, on anything JSON cannot hold."""
-    return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))

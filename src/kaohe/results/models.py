@@ -92,3 +92,22 @@ class WorstResult(models.Model):
         verbose_name = "最差评选结果"
         verbose_name_plural = "最差评选结果"
         indexes = (models.Index(fields=["plan", "order"], name="results_worst_plan_order"),)
+
+
+class Publication(models.Model):
+    """公布: the office made this computation's results visible beyond the office.
+
+    It belongs to the computation, not the plan: a recomputation replaces the computation and
+    so withdraws the publication, and new figures are never shown before the office publishes
+    them again (docs/roles.md).
+    """
+
+    computation = models.OneToOneField(
+        Computation, on_delete=models.CASCADE, related_name="publication"
+    )
+    published_at = models.DateTimeField("公布时间")
+    published_by = models.CharField("公布人", max_length=150)
+
+    class Meta:
+        verbose_name = "结果公布"
+        verbose_name_plural = "结果公布"

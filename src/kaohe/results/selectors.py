@@ -13,7 +13,7 @@ from typing import Any
 
 from kaohe.evaluation.models import Evaluation
 from kaohe.plans import selectors as plan_selectors
-from kaohe.plans.models import Grade, Indicator, Section
+from kaohe.plans.models import Grade, Indicator, Plan, Section
 from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
@@ -24,7 +24,7 @@ from kaohe.results.formulas import (
     total_formula,
     value_text,
 )
-from kaohe.results.models import IndicatorDiagnostic
+from kaohe.results.models import IndicatorDiagnostic, Publication
 
 PARAMS = ("target", "cap", "direction", "tiers", "floor", "grades", "per")
 
@@ -126,3 +126,48 @@ def _grade_index(grades: list[str], grade: str) -> int:
         return 3
     index = grades.index(grade)
     return 3 if index == len(grades) - 1 else min(index, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication (公布): what may be shown beyond the office (kaohe.accounts.policy).
+
+
+def plan_is_published(plan_code: str) -> bool:
+    """True when the plan's current results are published (one query; False if unknown)."""
+    return Publication.objects.filter(computation__plan__code=plan_code).exists()
+
+
+def publication_of(plan_code: str) -> Publication | None:
+    """The plan's publication record, if its current results are published (one query)."""
+    return Publication.objects.filter(computation__plan__code=plan_code).first()
+
+
+def plan_list_with_status(*, published_only: bool) -> list[dict[str, Any]]:
+    """Plans newest first, each a ``plan_status_row`` (one query).
+
+    ``published_only`` keeps the plans whose current results are published: the list the
+    public, units, assessors and the admin see.
+    """
+    plans = Plan.objects.select_related("computation", "computation__publication").order_by(
+        "-year", "code"
+    )
+    if published_only:
+        plans = plans.filter(computation__publication__isnull=False)
+    return [plan_status_row(plan) for plan in plans]
+
+
+def plan_status_row(plan: Plan) -> dict[str, Any]:
+    """id, code, name, year, assessees, organization, computed_at, published_at of a plan
+    fetched with ``select_related("computation", "computation__publication")``."""
+    computation = getattr(plan, "computation", None)
+    publication = getattr(computation, "publication", None) if computation else None
+    return {
+        "id": plan.id,
+        "code": plan.code,
+        "name": plan.name,
+        "year": plan.year,
+        "assessees": plan.assessees,
+        "organization": plan.organization_name,
+        "computed_at": computation.computed_at if computation else None,
+        "published_at": publication.published_at if publication else None,
+    }

@@ -5,7 +5,12 @@ from kaohe.results import views
 app_name = "results"
 
 urlpatterns = [
-    path("", views.plan_list, name="plan_list"),
+    path("plans/", views.plan_list, name="plan_list"),
     path("plans/<str:plan_code>/", views.ranking, name="ranking"),
-    path("plans/<str:plan_code>/assessees/<str:code>/", views.explanation, name="explanation"),
+    path("plans/<str:plan_code>/publish/", views.publish, name="publish"),
+    path(
+        "plans/<str:plan_code>/assessees/<str:assessee_code>/",
+        views.explanation,
+        name="explanation",
+    ),
 ]

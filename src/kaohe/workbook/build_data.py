@@ -9,7 +9,7 @@ from kaohe.engine.model import Assessee, Event, Indicator, Organization, Plan, V
 from kaohe.errors import Path
 from kaohe.workbook.build_common import Problems, show
 from kaohe.workbook.build_plan import EFFECTS
-from kaohe.workbook.build_values import leaf_value, value_rows
+from kaohe.workbook.build_values import TABLE_ROW, ValueRows, leaf_value
 
 EVENT_TYPES = ("bonus", "deduction", "veto", "downgrade")
 
@@ -89,8 +89,9 @@ def build_values(
 ) -> dict[tuple[str, str], Value]:
     """Leaf values: numbers, labels or N/A; missing (null, empty) rows are left out.
 
-    `raw` is the YAML list; `rows` the columnar ``data.value_rows`` a big values.csv is read
-    into (checked vectorised, after the list, with the same problems at the same places).
+    `raw` is the list of rows; `rows` the columnar ``data.value_rows`` a big values.csv is
+    read into, whose rows hold their places in the list as `TABLE_ROW` (checked vectorised,
+    with the same problems at the same places).
     """
     nodes: dict[str, dict[str, Indicator]] = {}
     for category in plan.categories:
@@ -107,7 +108,13 @@ def build_values(
         nodes[category.code] = table
     values: dict[tuple[str, str], Value] = {}
     seen: dict[tuple[str, str], Path] = {}
-    for i, item in enumerate(p.items_list(raw, ("data", "values"), "values ")):
+    items = p.items_list(raw, ("data", "values"), "values ")
+    table = ValueRows(rows, p, assessees, nodes) if rows is not None else None
+    # Where a key first appears in the table, for the list items after it (duplicates).
+    earlier = table.first_rows(items) if table is not None else {}
+    for i, item in enumerate(items):
+        if item is TABLE_ROW:
+            continue  # this row is in the table
         here: Path = ("data", "values", i)
         row = p.mapping(item, here, "指标值")
         if row is None:
@@ -128,10 +135,11 @@ def build_values(
             p.add((*here, "indicator"), f"指标 {indicator} 有下级指标，值只能填在末级指标上")
             continue
         key = (code, indicator)
-        if key in seen:
-            p.add(
-                here, f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {p.locate(seen[key])}）"
-            )
+        first = seen.get(key)
+        if key in earlier and earlier[key] < i:
+            first = ("data", "values", earlier[key])
+        if first is not None:
+            p.add(here, f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {p.locate(first)}）")
             continue
         seen[key] = here
         value = row.get("value")
@@ -140,8 +148,8 @@ def build_values(
         parsed = leaf_value(value, node, (*here, "value"), p)
         if parsed is not None:
             values[key] = parsed
-    if rows is not None:
-        value_rows(rows, p, assessees, nodes, values, seen)
+    if table is not None:
+        table.finish(values, seen)
     return values
 
 

@@ -176,54 +176,68 @@ def frame_ballots(
         return empty_marks()
     df = frame.select(
         *(pl.col(c).cast(pl.Utf8) for c in MARK_COLUMNS), pl.col("_row").cast(pl.Int64)
-    ).with_columns(
-        # Empty cells are missing values, as in every CSV table of the workbook.
-        *(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-          for c in ("evaluation", "group", "ballot", "assessee")),
-    )  # fmt: skip
+    )
+    # Empty cells are missing values, as in every CSV table of the workbook. The checks
+    # below look at the few distinct codes first and filter the millions of rows only to
+    # report a problem (a province's ballots.csv is 5 million marks).
+    blank = [
+        c
+        for c in ("evaluation", "group", "ballot", "assessee")
+        if (df.get_column(c).unique().drop_nulls().str.strip_chars() == "").any()
+    ]
+    if blank:
+        df = df.with_columns(
+            pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+            for c in blank
+        )
     rows = _RowProblems(p)
     for column, what in (("evaluation", "测评编码"), ("group", "测评主体"), ("ballot", "选票编号")):
-        rows.report(df.filter(pl.col(column).is_null()), column, f"缺少{what}")
-    kinds = pl.DataFrame(
-        {"evaluation": list(evaluations), "_kind": [e.kind for e in evaluations.values()]},
-        schema={"evaluation": pl.Utf8, "_kind": pl.Utf8},
-    )
-    df = df.join(kinds, on="evaluation", how="left")
-    rows.report(
-        df.filter(pl.col("evaluation").is_not_null() & pl.col("_kind").is_null()),
-        "evaluation", "测评 {value} 不存在",
-    )  # fmt: skip
-    pairs = pl.DataFrame(
-        {
-            "evaluation": [e.code for e in evaluations.values() for _ in e.groups],
-            "group": [g.code for e in evaluations.values() for g in e.groups],
-        },
-        schema={"evaluation": pl.Utf8, "group": pl.Utf8},
-    )
-    known_eval = pl.col("_kind").is_not_null() & pl.col("group").is_not_null()
-    rows.report(
-        df.filter(known_eval).join(pairs, on=["evaluation", "group"], how="anti"),
-        "group", "测评主体 {value} 不属于该测评",
-    )  # fmt: skip
-    known = pl.DataFrame({"assessee": sorted(assessees)}, schema={"assessee": pl.Utf8})
-    rows.report(
-        df.filter(pl.col("assessee").is_not_null()).join(known, on="assessee", how="anti"),
-        "assessee", "考核对象 {value} 不存在",
-    )  # fmt: skip
-    rows.report(
-        df.filter(pl.col("assessee").is_null() & pl.col("_kind").is_in(["standard", "integrity"])),
-        "assessee", "缺少考核对象（只有评选最差的空票可以不填）",
-    )  # fmt: skip
+        if df.get_column(column).null_count():
+            rows.report(df.filter(pl.col(column).is_null()), column, f"缺少{what}")
+    kinds = {code: e.kind for code, e in evaluations.items()}
+    named = set(df.get_column("evaluation").unique().drop_nulls().to_list())
+    unknown = sorted(named - set(kinds))
+    if unknown:
+        rows.report(
+            df.filter(pl.col("evaluation").is_in(unknown)), "evaluation", "测评 {value} 不存在"
+        )
+    pairs = {(e.code, g.code) for e in evaluations.values() for g in e.groups}
+    used = df.group_by("evaluation", "group").agg().drop_nulls()
+    stray = [(e, g) for e, g in used.iter_rows() if e in kinds and (e, g) not in pairs]
+    if stray:
+        bad = pl.DataFrame(
+            {"evaluation": [e for e, _ in stray], "group": [g for _, g in stray]},
+            schema={"evaluation": pl.Utf8, "group": pl.Utf8},
+        )
+        rows.report(
+            df.join(bad, on=["evaluation", "group"], how="semi", maintain_order="left"),
+            "group", "测评主体 {value} 不属于该测评",
+        )  # fmt: skip
+    marked = set(df.get_column("assessee").unique().drop_nulls().to_list())
+    strangers = sorted(marked - assessees)
+    if strangers:
+        rows.report(
+            df.filter(pl.col("assessee").is_in(strangers)), "assessee", "考核对象 {value} 不存在"
+        )
+    if df.get_column("assessee").null_count():
+        rated = [code for code, kind in kinds.items() if kind in ("standard", "integrity")]
+        rows.report(
+            df.filter(pl.col("assessee").is_null() & pl.col("evaluation").is_in(rated)),
+            "assessee", "缺少考核对象（只有评选最差的空票可以不填）",
+        )  # fmt: skip
     # A ballot id names one ballot of one group within its evaluation.
-    ids = df.filter(pl.col("ballot").is_not_null() & pl.col("_kind").is_not_null())
-    split = (
-        ids.group_by("evaluation", "ballot")
-        .agg(_groups=pl.col("group").n_unique(), _row=pl.col("_row").min())
-        .filter(pl.col("_groups") > 1)
-    )
-    rows.report(
-        split.sort("_row"), "ballot", "选票编号 {value} 在同一测评中属于多个测评主体（编号重复）"
-    )
+    ids = df.filter(pl.col("ballot").is_not_null() & pl.col("evaluation").is_in(list(kinds)))
+    if _split_ballots(ids):
+        split = (
+            ids.group_by("evaluation", "ballot")
+            .agg(_groups=pl.col("group").n_unique(), _row=pl.col("_row").min())
+            .filter(pl.col("_groups") > 1)
+        )
+        rows.report(
+            split.sort("_row"),
+            "ballot",
+            "选票编号 {value} 在同一测评中属于多个测评主体（编号重复）",
+        )
     if yaml_seen:
         declared = pl.DataFrame(
             {"evaluation": [k[0] for k in yaml_seen], "ballot": [k[1] for k in yaml_seen]},
@@ -233,10 +247,30 @@ def frame_ballots(
         first = clash.group_by("evaluation", "ballot").agg(_row=pl.col("_row").min()).sort("_row")
         rows.report(first, "ballot", "选票编号 {value} 已在 YAML 选票中使用（编号重复）")
     # Worst ballots name assessees only; any option text is ignored.
+    worst = [code for code, kind in kinds.items() if kind == "worst" and code in named]
+    if not worst:
+        return df.select(MARK_COLUMNS)
     return df.select(
         "evaluation", "group", "ballot", "assessee",
-        pl.when(pl.col("_kind") == "worst").then(None).otherwise(pl.col("option")).alias("option"),
+        pl.when(pl.col("evaluation").is_in(worst)).then(None).otherwise(pl.col("option"))
+        .alias("option"),
     )  # fmt: skip
+
+
+def _split_ballots(ids: pl.DataFrame) -> bool:
+    """Whether some (evaluation, ballot) has marks in more than one group: counted on integer
+    codes (no string hashing of millions of rows twice)."""
+    if ids.height == 0:
+        return False
+    codes = ids.select(
+        *(pl.col(c).cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1).alias(c)
+          for c in ("evaluation", "group", "ballot")),
+    )  # fmt: skip
+    pair = codes.select(pl.col("evaluation") * (1 << 32) + pl.col("ballot")).to_series()
+    triple = codes.select(
+        pl.struct(pl.col("evaluation") * (1 << 32) + pl.col("ballot"), "group")
+    ).to_series()
+    return bool(triple.n_unique() > pair.n_unique())
 
 
 def build_marks(

@@ -10,8 +10,8 @@ YAML rows use, so each problem is reported with the same words at the same place
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
 
 import polars as pl
 
@@ -20,7 +20,9 @@ from kaohe.errors import Path, Problem
 from kaohe.workbook.build_common import Problems, number_text, parse_number, show
 from kaohe.workbook.fmt_cells import number_or_text
 
-ROWS: Path = ("data", "value_rows")
+ROWS: Path = ("data", "values")  # a table row is located by its place in the list
+TABLE: Path = ("data", "value_rows")
+KEYS = ["assessee", "indicator"]
 NUMERIC_METHODS = ("ratio", "tiered", "direct", "deduct", "rank")
 # What fmt_cells.parse_number_text takes for a number, in ASCII digits only (Python's \d
 # also matches other scripts' digits: those rows take the row-by-row path).
@@ -103,105 +105,149 @@ def _tables(
     return categories, leaves, grade_labels
 
 
-def value_rows(
-    rows: Any,
-    p: Problems,
-    assessees: Mapping[str, Assessee],
-    nodes: Mapping[str, Mapping[str, Indicator]],
-    values: dict[tuple[str, str], Value],
-    seen: Mapping[tuple[str, str], Path],
-) -> None:
-    """Check `data.value_rows` and add its values to `values` (after the YAML list's, whose
-    keys are in `seen`). Problems are reported in row order."""
-    columns = ("assessee", "indicator", "value", "_row")
-    if not isinstance(rows, pl.DataFrame) or any(c not in rows.columns for c in columns):
-        p.add(ROWS, "value_rows 应为表格（assessee, indicator, value, _row）")
-        return
-    df = rows.select(
-        *(pl.col(c).cast(pl.Utf8) for c in ("assessee", "indicator", "value")),
-        pl.col("_row").cast(pl.Int64),
-    )
-    found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
+class _TableRow:
+    """Holds a place in ``data.values`` for a row that is in ``data.value_rows``."""
 
-    def report(frame: pl.DataFrame, order: int, column: str | None, message: str) -> None:
+    _instance: _TableRow | None = None
+
+    def __new__(cls) -> _TableRow:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "TABLE_ROW"
+
+
+TABLE_ROW: Final = _TableRow()
+
+
+class ValueRows:
+    """`data.value_rows` (assessee, indicator, value, `_row`: the row's index in
+    ``data.values``), checked vectorised. Problems are reported in row order."""
+
+    def __init__(
+        self,
+        rows: Any,
+        p: Problems,
+        assessees: Mapping[str, Assessee],
+        nodes: Mapping[str, Mapping[str, Indicator]],
+    ) -> None:
+        self.p = p
+        self.nodes = nodes
+        self.found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
+        self.ok = self._check(rows, assessees)
+
+    def _report(self, frame: pl.DataFrame, order: int, column: str | None, message: str) -> None:
         for record in frame.iter_rows(named=True):
-            here: Path = (
-                (*ROWS, record["_row"]) if column is None else (*ROWS, record["_row"], column)
-            )
-            found.append((record["_row"], order, Problem(p.locate(here), message.format(**record))))
+            row = record["_row"]
+            here: Path = (*ROWS, row) if column is None else (*ROWS, row, column)
+            problem = Problem(self.p.locate(here), message.format(**record))
+            self.found.append((row, order, problem))
 
-    report(df.filter(pl.col("assessee").is_null()), 0, "assessee", "缺少 assessee（编码）")
-    report(df.filter(pl.col("indicator").is_null()), 1, "indicator", "缺少 indicator（编码）")
-    categories, leaves, grade_labels = _tables(assessees, nodes)
-    df = (
-        df.filter(pl.col("assessee").is_not_null() & pl.col("indicator").is_not_null())
-        .join(categories, on="assessee", how="left", maintain_order="left")
-        .join(leaves, on=["_category", "indicator"], how="left", maintain_order="left")
-    )
-    report(
-        df.filter(pl.col("_category").is_null()), 2, "assessee",
-        "考核对象 {assessee} 不存在（或不属于本方案的任何类别）",
-    )  # fmt: skip
-    report(
-        df.filter(pl.col("_category").is_not_null() & pl.col("_leaf").is_null()), 3,
-        "indicator", "类别 {_category} 中没有指标 {indicator}",
-    )  # fmt: skip
-    report(
-        df.filter(pl.col("_leaf") == False),  # noqa: E712 (a polars expression)
-        3, "indicator", "指标 {indicator} 有下级指标，值只能填在末级指标上",
-    )  # fmt: skip
-    ok = df.filter(pl.col("_leaf")).with_columns(
-        _first=pl.struct("assessee", "indicator").is_first_distinct()
-    )
-    _duplicates(ok, p, seen, found)
-    if seen:
-        keys = ["assessee", "indicator"]
-        ok = ok.join(_keys_frame(seen), on=keys, how="anti", maintain_order="left")
-    ok = ok.filter(pl.col("_first") & pl.col("value").is_not_null())
-    _accept(ok, grade_labels, p, nodes, values, found)
-    found.sort(key=lambda item: (item[0], item[1]))
-    p.items.extend(problem for _, _, problem in found)
+    def _check(self, rows: Any, assessees: Mapping[str, Assessee]) -> pl.DataFrame:
+        """The rows naming a known assessee and a leaf of its category, flagged `_first`."""
+        columns = ("assessee", "indicator", "value", "_row")
+        if not isinstance(rows, pl.DataFrame) or any(c not in rows.columns for c in columns):
+            self.p.add(TABLE, "value_rows 应为表格（assessee, indicator, value, _row）")
+            rows = pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
+        df = rows.select(
+            *(pl.col(c).cast(pl.Utf8) for c in ("assessee", "indicator", "value")),
+            pl.col("_row").cast(pl.Int64),
+        )
+        self._report(
+            df.filter(pl.col("assessee").is_null()), 0, "assessee", "缺少 assessee（编码）"
+        )
+        self._report(
+            df.filter(pl.col("indicator").is_null()), 1, "indicator", "缺少 indicator（编码）"
+        )
+        categories, leaves, self.grade_labels = _tables(assessees, self.nodes)
+        df = (
+            df.filter(pl.col("assessee").is_not_null() & pl.col("indicator").is_not_null())
+            .join(categories, on="assessee", how="left", maintain_order="left")
+            .join(leaves, on=["_category", "indicator"], how="left", maintain_order="left")
+        )
+        self._report(
+            df.filter(pl.col("_category").is_null()), 2, "assessee",
+            "考核对象 {assessee} 不存在（或不属于本方案的任何类别）",
+        )  # fmt: skip
+        self._report(
+            df.filter(pl.col("_category").is_not_null() & pl.col("_leaf").is_null()), 3,
+            "indicator", "类别 {_category} 中没有指标 {indicator}",
+        )  # fmt: skip
+        self._report(
+            df.filter(pl.col("_leaf").not_()), 3,
+            "indicator", "指标 {indicator} 有下级指标，值只能填在末级指标上",
+        )  # fmt: skip
+        return df.filter(pl.col("_leaf")).with_columns(_first=pl.struct(*KEYS).is_first_distinct())
+
+    def first_rows(self, items: Sequence[Any]) -> dict[tuple[str, str], int]:
+        """Where each key of the list's own rows first appears in the table."""
+        keys = {
+            key for item in items if item is not TABLE_ROW and (key := _item_key(item)) is not None
+        }
+        if not keys:
+            return {}
+        firsts = self.ok.filter(pl.col("_first")).join(_keys_frame(keys), on=KEYS, how="semi")
+        return {(a, i): row for a, i, row in firsts.select(*KEYS, "_row").iter_rows()}
+
+    def finish(
+        self, values: dict[tuple[str, str], Value], seen: Mapping[tuple[str, str], Path]
+    ) -> None:
+        """Report duplicates, add the table's values, then every problem in row order."""
+        ok = self.ok
+        later = ok.filter(~pl.col("_first"))
+        if later.height:
+            firsts = ok.filter(pl.col("_first")).select(*KEYS, _first_row=pl.col("_row"))
+            later = later.join(firsts, on=KEYS, how="left", maintain_order="left")
+            for code, indicator, row, first in later.select(
+                *KEYS, "_row", "_first_row"
+            ).iter_rows():
+                self._duplicate(code, indicator, row, (*ROWS, first))
+        ok = ok.filter(pl.col("_first"))
+        if seen:
+            # A key the list has too: the later of the two places is the duplicate.
+            both = ok.join(_keys_frame(seen), on=KEYS, how="semi", maintain_order="left")
+            dropped: list[int] = []
+            for code, indicator, row in both.select(*KEYS, "_row").iter_rows():
+                first = seen[(code, indicator)]
+                if isinstance(first[2], int) and first[2] < row:
+                    self._duplicate(code, indicator, row, first)
+                    dropped.append(row)
+            if dropped:
+                ok = ok.filter(~pl.col("_row").is_in(dropped))
+        _accept(ok.filter(pl.col("value").is_not_null()), self, values)
+        self.found.sort(key=lambda item: (item[0], item[1]))
+        self.p.items.extend(problem for _, _, problem in self.found)
+
+    def _duplicate(self, code: str, indicator: str, row: int, first: Path) -> None:
+        message = f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {self.p.locate(first)}）"
+        self.found.append((row, 4, Problem(self.p.locate((*ROWS, row)), message)))
 
 
-def _duplicates(
-    ok: pl.DataFrame,
-    p: Problems,
-    seen: Mapping[tuple[str, str], Path],
-    found: list[tuple[int, int, Problem]],
-) -> None:
-    """A second value for the same (assessee, indicator), here or in the YAML list."""
-    keys = ["assessee", "indicator"]
-    later = ok.filter(~pl.col("_first"))
-    if later.height:
-        firsts = ok.filter(pl.col("_first")).select(*keys, _first_row=pl.col("_row"))
-        later = later.join(firsts, on=keys, how="left", maintain_order="left")
-        for code, indicator, row, first in later.select(*keys, "_row", "_first_row").iter_rows():
-            where = p.locate((*ROWS, first))
-            message = f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {where}）"
-            found.append((row, 4, Problem(p.locate((*ROWS, row)), message)))
-    if seen:
-        candidates = ok.join(_keys_frame(seen), on=keys, how="semi", maintain_order="left")
-        for code, indicator, row in candidates.select(*keys, "_row").iter_rows():
-            where = p.locate(seen[(code, indicator)])
-            message = f"考核对象 {code} 的指标 {indicator} 重复填报（已在 {where}）"
-            found.append((row, 4, Problem(p.locate((*ROWS, row)), message)))
+def _item_key(item: Any) -> tuple[str, str] | None:
+    if not isinstance(item, Mapping):
+        return None
+    parts = []
+    for key in KEYS:
+        value = item.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = number_text(value)
+        if not isinstance(value, str):
+            return None
+        parts.append(value.strip())
+    return parts[0], parts[1]
 
 
-def _keys_frame(seen: Mapping[tuple[str, str], Path]) -> pl.DataFrame:
+def _keys_frame(keys: Iterable[tuple[str, str]]) -> pl.DataFrame:
+    listed = list(keys)
     return pl.DataFrame(
-        {"assessee": [k[0] for k in seen], "indicator": [k[1] for k in seen]},
+        {"assessee": [k[0] for k in listed], "indicator": [k[1] for k in listed]},
         schema={"assessee": pl.Utf8, "indicator": pl.Utf8},
     )
 
 
-def _accept(
-    ok: pl.DataFrame,
-    grade_labels: pl.DataFrame,
-    p: Problems,
-    nodes: Mapping[str, Mapping[str, Indicator]],
-    values: dict[tuple[str, str], Value],
-    found: list[tuple[int, int, Problem]],
-) -> None:
+def _accept(ok: pl.DataFrame, table: ValueRows, values: dict[tuple[str, str], Value]) -> None:
     """Plain numbers in range, known labels and N/A at once; the rest one by one."""
     value = pl.col("value")
     method = pl.col("_method")
@@ -216,7 +262,10 @@ def _accept(
     )
     numeric = method.is_in(NUMERIC_METHODS) & plain & number.is_finite() & in_range
     classified = ok.join(
-        grade_labels, on=["_category", "indicator", "value"], how="left", maintain_order="left"
+        table.grade_labels,
+        on=["_category", "indicator", "value"],
+        how="left",
+        maintain_order="left",
     ).select(
         "assessee",
         "indicator",
@@ -243,11 +292,10 @@ def _accept(
     for index, row, category, indicator, text in other.select(
         "_index", "_row", "_category", "indicator", "value"
     ).iter_rows():
-        sub = Problems(p.locate)
-        result = leaf_value(
-            number_or_text(text), nodes[category][indicator], (*ROWS, row, "value"), sub
-        )
-        found.extend((row, 5, problem) for problem in sub.items)
+        sub = Problems(table.p.locate)
+        leaf = table.nodes[category][indicator]
+        result = leaf_value(number_or_text(text), leaf, (*ROWS, row, "value"), sub)
+        table.found.extend((row, 5, problem) for problem in sub.items)
         if result is None:
             rejected.add(index)
         else:

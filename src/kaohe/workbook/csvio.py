@@ -19,6 +19,7 @@ import polars as pl
 
 from kaohe.engine.model import MARK_COLUMNS
 from kaohe.errors import Problem
+from kaohe.workbook.build_values import TABLE_ROW
 from kaohe.workbook.fmt_cells import format_scalar, mark_text, number_or_text
 from kaohe.workbook.fmt_locate import Origins, RowOrigin
 
@@ -116,19 +117,23 @@ def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[P
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
         return
-    if table == "values" and _plain(text):
-        _read_value_table(text, name, header, data, origins, problems)
-    else:
+    if not (
+        table == "values"
+        and _plain(text)
+        and _read_value_table(text, name, header, data, origins, problems)
+    ):
         _read_rows(text, name, header, table, data, origins, problems)
 
 
-# Text the columnar values reader handles exactly like the csv module: no quoting (so a line
-# is a row and a comma a separator), no lone carriage return (a line break for csv) and none
-# of the separators str.strip() removes but polars' strip_chars() keeps.
-_NOT_PLAIN = re.compile('["\x1c-\x1f]|\r(?!\n)')
+# Text the columnar values reader handles exactly like the csv module: no lone carriage
+# return (a line break for csv) and none of the separators str.strip() removes but polars'
+# strip_chars() keeps. Quotes are checked per cell (`_read_value_table`).
+_NOT_PLAIN = re.compile("[\x1c-\x1f]")
 
 
 def _plain(text: str) -> bool:
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False
     return _NOT_PLAIN.search(text) is None
 
 
@@ -139,11 +144,14 @@ def _read_value_table(
     data: dict[str, Any],
     origins: Origins,
     problems: list[Problem],
-) -> None:
+) -> bool:
     """values.csv without a Python object per row: ``data.value_rows``, a frame of Utf8
-    assessee, indicator, value (trimmed, blank → null) and `_row`, located per line.
+    assessee, indicator, value (trimmed, blank → null) and `_row` (the row's index in
+    ``data.values``), located per line.
 
-    Rows whose cell count is wrong stay with the row-by-row reader, which reports them.
+    Returns False, having changed nothing, when the file quotes a cell in a way only the csv
+    module reads right (a separator, line break or quote inside quotes); the row-by-row
+    reader takes it then.
     """
     lines = pl.Series("line", text.split("\n")[1:], dtype=pl.Utf8).str.strip_suffix("\r")
     frame = pl.DataFrame(lines).with_row_index("_line", offset=2)
@@ -151,30 +159,46 @@ def _read_value_table(
     commas = pl.col("line").str.count_matches(",", literal=True)
     frame = frame.filter(~blank)
     ragged = frame.filter(commas != len(header) - 1)
+    if ragged.select(pl.col("line").str.contains('"', literal=True).any()).item():
+        return False
     frame = frame.filter(commas == len(header) - 1)
     cells = frame.select(
         "_line",
         pl.col("line").str.split_exact(",", len(header) - 1).struct.rename_fields(header),
     ).unnest("line")
+    quoted = [pl.col(c).str.contains('"', literal=True) for c in VALUE_COLUMNS]
+    whole = [pl.col(c).str.contains('^"[^"]*"$') for c in VALUE_COLUMNS]
+    odd = pl.any_horizontal(q & ~w for q, w in zip(quoted, whole, strict=True))
+    if cells.select(odd.any()).item():
+        return False
     cells = cells.select(
         "_line",
         *(
-            pl.col(column).str.strip_chars().replace("", None).alias(column)
-            for column in VALUE_COLUMNS
+            pl.when(w)
+            .then(pl.col(c).str.slice(1, pl.col(c).str.len_chars() - 2))
+            .otherwise(pl.col(c))
+            .str.strip_chars()
+            .replace("", None)
+            .alias(c)
+            for c, w in zip(VALUE_COLUMNS, whole, strict=True)
         ),
     )
     line_numbers = cells.get_column("_line").to_numpy()
-    start = origins.add_table(
-        "value_rows", name, line_numbers, {c: c for c in header}, value_column="value"
-    )
+    # The rows keep their places in ``data.values`` (the builder's paths and the order of
+    # duplicates are the same as row by row); the list holds a placeholder for each.
+    items: list[Any] = data.setdefault("values", [])
+    start = len(items)
+    items.extend([TABLE_ROW] * cells.height)
+    origins.add_table("values", name, start, line_numbers, {c: c for c in header}, "value")
     rows = cells.select(
         *VALUE_COLUMNS, pl.int_range(start, start + cells.height, dtype=pl.Int64).alias("_row")
     )
     previous = data.get("value_rows")
     data["value_rows"] = rows if previous is None else pl.concat([previous, rows])
-    for line, text in ragged.select("_line", "line").iter_rows():
-        count = len(next(csv.reader([text]), []))
+    for line, row_text in ragged.select("_line", "line").iter_rows():
+        count = len(next(csv.reader([row_text]), []))
         problems.append(Problem(f"{name} 第 {line} 行", f"应有 {len(header)} 列，实有 {count} 列"))
+    return True
 
 
 def _read_rows(
@@ -242,13 +266,20 @@ def _read_ballots(
 
 
 def normalise_marks(frame: pl.DataFrame, start: int) -> pl.DataFrame:
-    """Mark columns as trimmed Utf8 (blank → null) plus the global Int64 `_row`."""
-    trimmed = [
-        pl.col(column).cast(pl.Utf8).str.strip_chars().replace("", None).alias(column)
-        for column in MARK_COLUMNS
-    ]
+    """Mark columns as trimmed Utf8 (blank → null) plus the global Int64 `_row`.
+
+    A column is rewritten only when one of its distinct values needs it: a province's marks
+    are 5 million rows of a few hundred thousand distinct codes, already clean as a rule.
+    """
+    columns = []
+    for column in MARK_COLUMNS:
+        values = pl.col(column).cast(pl.Utf8)
+        distinct = frame.get_column(column).cast(pl.Utf8).unique().drop_nulls()
+        if (distinct.str.strip_chars() != distinct).any() or (distinct == "").any():
+            values = values.str.strip_chars().replace("", None)
+        columns.append(values.alias(column))
     return frame.select(
-        *trimmed, pl.int_range(start, start + frame.height, dtype=pl.Int64).alias("_row")
+        *columns, pl.int_range(start, start + frame.height, dtype=pl.Int64).alias("_row")
     )
 
 

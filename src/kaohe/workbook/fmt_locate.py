@@ -4,9 +4,9 @@ Readers register origins while they append to the merged document: a YAML file o
 subtrees it defined (located by YAML path), a spreadsheet row owns the list item or mapping
 entry it produced (located by sheet, row and column), and ballot-mark rows are located by
 ranges of the global ``_row`` number, because millions of marks cannot each have an entry.
-Value rows read columnar from a big CSV (``data.value_rows``) are located the same way, by
-ranges of their ``_row`` with one line number per row. The builder's path is resolved
-through its longest registered prefix.
+Value rows read columnar from a CSV (``data.value_rows``) are located the same way: by
+ranges of their index in ``data.values``, with one line number per row. The builder's path
+is resolved through its longest registered prefix.
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ class Origins:
         self._mark_starts: list[int] = []
         self.mark_count = 0  # global _row of the next ballot mark
         self._tables: dict[str, list[_TableSegment]] = {}  # data key -> segments by start
-        self.table_count: dict[str, int] = {}  # data key -> `_row` of its next row
         self.plan_file: str | None = None  # the one file that defined `plan`
 
     def add_yaml(self, prefix: Path, file: str, shown: Path | None = None) -> None:
@@ -96,18 +95,17 @@ class Origins:
         self,
         key: str,
         file: str,
+        start: int,
         lines: Sequence[int],
         columns: Mapping[str, str],
         value_column: str | None = None,
-    ) -> int:
-        """Reserve rows of the columnar table ``data.<key>`` for one file whose rows sit on
-        `lines`; returns the first `_row`."""
-        start = self.table_count.get(key, 0)
+    ) -> None:
+        """Items ``data.<key>[start:start + len(lines)]`` are one file's rows, on `lines`."""
         if len(lines):
             segment = _TableSegment(start, file, lines, columns, value_column)
-            self._tables.setdefault(key, []).append(segment)
-        self.table_count[key] = start + len(lines)
-        return start
+            segments = self._tables.setdefault(key, [])
+            segments.append(segment)
+            segments.sort(key=lambda s: s.start)
 
     def locate(self, path: Path) -> str:
         path = tuple(path)

@@ -1,0 +1,193 @@
+"""Leaf indicators of one category, scored with NumPy: one array operation per leaf over all
+the category's assessees instead of a Python call per assessee × leaf (scoring.md §2, §8).
+
+Each method repeats the arithmetic of `kaohe.engine.methods` operation for operation, so a
+score is the same double the scalar function gives. Section sums use `math.fsum` (exact),
+so nothing depends on the order of the input. `LeafResult` lines are built only when an
+explanation asks for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kaohe.engine.model import NA, Indicator, Section, Value
+from kaohe.engine.results import LeafResult
+
+SCORED, MISSING, EXEMPT = 0, 1, 2
+STATUS = ("scored", "missing", "exempt")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LeafBlock:
+    """Scores of every (assessee, leaf) of one category: rows follow `members`, columns the
+    leaves in declared order (section by section)."""
+
+    members: tuple[str, ...]
+    leaves: tuple[Indicator, ...]
+    values: tuple[list[Value | None], ...]  # per leaf: the recorded value of each member
+    status: np.ndarray  # int8 (n, L): SCORED, MISSING, EXEMPT
+    scores: np.ndarray  # float64 (n, L): 0 when missing, NaN when exempt
+    ranks: Mapping[int, tuple[np.ndarray, int]]  # rank leaf column -> (k per member, n)
+
+    def leaf_results(self, row: int, start: int, stop: int) -> tuple[LeafResult, ...]:
+        """The explanation lines of one member's leaves `start:stop`."""
+        lines = []
+        for j in range(start, stop):
+            leaf = self.leaves[j]
+            status = int(self.status[row, j])
+            method = leaf.method or ""
+            if status == EXEMPT:
+                lines.append(
+                    LeafResult(leaf.code, leaf.name, method, leaf.points, "N/A", "exempt", None)
+                )
+                continue
+            value = self.values[j][row]
+            score = float(self.scores[row, j])
+            if status == MISSING:
+                lines.append(
+                    LeafResult(leaf.code, leaf.name, method, leaf.points, value, "missing", score)
+                )
+                continue
+            rank = None
+            if j in self.ranks:
+                k, n = self.ranks[j]
+                rank = (int(k[row]), n)
+            lines.append(
+                LeafResult(leaf.code, leaf.name, method, leaf.points, value, "scored", score, rank)
+            )
+        return tuple(lines)
+
+
+def _numbers(values: Sequence[Value | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Numeric values as floats (NaN elsewhere) and where they are numeric."""
+    numeric = np.array(
+        [v is not None and v is not NA and not isinstance(v, str) for v in values], dtype=bool
+    )
+    numbers = np.array(
+        [float(v) if ok else math.nan for v, ok in zip(values, numeric.tolist(), strict=True)],  # type: ignore[arg-type]
+        dtype=np.float64,
+    )
+    return numbers, numeric
+
+
+def _method_scores(
+    leaf: Indicator, values: Sequence[Value | None], present: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, int] | None]:
+    """Scores of one leaf for every member, which are scored, and the rank (k, n) if ranked.
+
+    `present`: the value is neither missing nor N/A.
+    """
+    p = leaf.points
+    method = leaf.method
+    n = len(values)
+    if method == "grade":
+        grades = leaf.grades
+        fractions = np.array(
+            [grades[v] if ok else 0.0 for v, ok in zip(values, present.tolist(), strict=True)],  # type: ignore[index]
+            dtype=np.float64,
+        )
+        return p * fractions, present, None
+    v, numeric = _numbers(values)
+    scored = present & numeric  # a label on a numeric leaf cannot be scored (defensive)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "ratio":
+            assert leaf.target is not None
+            if leaf.direction == "lower":
+                score = np.where(v <= 0, p * leaf.cap, p * np.clip(leaf.target / v, 0.0, leaf.cap))
+            else:
+                score = p * np.clip(v / leaf.target, 0.0, leaf.cap)
+        elif method == "tiered":
+            r = v / leaf.target if leaf.target is not None else v
+            score = np.full(n, p * (leaf.floor if leaf.floor is not None else 0.0))
+            taken = np.zeros(n, dtype=bool)
+            for threshold, fraction in leaf.tiers:
+                hit = ~taken & (r >= threshold)
+                score[hit] = p * fraction
+                taken |= hit
+        elif method == "direct":
+            score = v.copy()
+        elif method == "deduct":
+            score = np.maximum(0.0, p - leaf.per * v)
+        elif method == "rank":
+            ranked = np.sort(v[scored])
+            count = len(ranked)
+            if leaf.direction == "lower":
+                k = np.searchsorted(ranked, v, side="left") + 1
+            else:
+                k = count - np.searchsorted(ranked, v, side="right") + 1
+            floor = leaf.floor if leaf.floor is not None else 0.6
+            if count <= 1:
+                score = np.full(n, float(p))
+            else:
+                score = p * (1.0 - (1.0 - floor) * (k - 1) / (count - 1))
+            return np.where(scored, score, 0.0), scored, (k, count)
+        else:
+            raise ValueError(f"unknown method {method!r}")
+    return np.where(scored, score, 0.0), scored, None
+
+
+def leaf_block(
+    sections: Sequence[Section],
+    members: Sequence[str],
+    values: Mapping[tuple[str, str], Value],
+) -> LeafBlock:
+    """Score every leaf of these sections for every member."""
+    leaves = tuple(leaf for section in sections for leaf in section.leaves())
+    n, width = len(members), len(leaves)
+    status = np.full((n, width), MISSING, dtype=np.int8)
+    scores = np.zeros((n, width), dtype=np.float64)
+    per_leaf: list[list[Value | None]] = []
+    ranks: dict[int, tuple[np.ndarray, int]] = {}
+    for j, leaf in enumerate(leaves):
+        column = [values.get((code, leaf.code)) for code in members]
+        per_leaf.append(column)
+        exempt = np.array([v is NA for v in column], dtype=bool)
+        present = np.array([v is not None for v in column], dtype=bool) & ~exempt
+        score, scored, rank = _method_scores(leaf, column, present)
+        status[scored, j] = SCORED
+        status[exempt, j] = EXEMPT
+        scores[:, j] = score
+        scores[exempt, j] = math.nan
+        if rank is not None:
+            ranks[j] = rank
+    return LeafBlock(tuple(members), leaves, tuple(per_leaf), status, scores, ranks)
+
+
+def section_scores(
+    block: LeafBlock, section: Section, start: int, stop: int
+) -> tuple[list[float], list[float | None]]:
+    """Each member's section score (exempt leaves rescaled, scoring.md §2) and, where a leaf
+    is exempt, the points of the leaves that apply (None where nothing is exempt)."""
+    status = block.status[:, start:stop]
+    scores = block.scores[:, start:stop]
+    points = [leaf.points for leaf in block.leaves[start:stop]]
+    exempt_rows = (status == EXEMPT).any(axis=1)
+    plain = np.where(exempt_rows[:, None], 0.0, scores).tolist()
+    totals: list[float] = [math.fsum(row) for row in plain]
+    applied: list[float | None] = [None] * len(totals)
+    for i in np.flatnonzero(exempt_rows).tolist():
+        keep = (status[i] != EXEMPT).tolist()
+        applied_points = math.fsum(p for p, ok in zip(points, keep, strict=True) if ok)
+        applied[i] = applied_points
+        if not any(keep) or applied_points <= 0:
+            totals[i] = float(section.points)  # every indicator exempt: full points
+        else:
+            row = scores[i].tolist()
+            kept = math.fsum(s for s, ok in zip(row, keep, strict=True) if ok)
+            totals[i] = kept * section.points / applied_points
+    return totals, applied
+
+
+def flags(block: LeafBlock) -> dict[int, list[str]]:
+    """`missing:LEAF` / `exempt:LEAF` per member row (only rows that have any)."""
+    found: dict[int, list[str]] = {}
+    rows, columns = np.nonzero(block.status != SCORED)
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        status = STATUS[int(block.status[i, j])]
+        found.setdefault(i, []).append(f"{status}:{block.leaves[j].code}")
+    return found

@@ -1,0 +1,88 @@
+"""Bulk inserts without one ORM object per row: the write path of ``plan_load`` and
+``results_store``.
+
+PostgreSQL: ``COPY ... FROM STDIN (FORMAT csv)`` written by polars in large chunks. Django's
+``bulk_create`` on PostgreSQL sends ``UNNEST`` arrays, and psycopg quotes every string of a
+text array through a Python regex callback: 45 s for 800,000 values, 27 s for 20,000 results
+with their JSON. Other databases (SQLite): ``executemany`` in batches of plain tuples.
+
+Rows are given as a polars frame whose columns are model field names (``plan`` for a foreign
+key), holding database-ready values: JSON columns as JSON text (``json_text``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from django.db import connection, models
+
+COPY_CHUNK_ROWS = 200_000
+INSERT_BATCH_ROWS = 20_000
+
+_TYPES: dict[str, type[pl.DataType]] = {
+    "AutoField": pl.Int64,
+    "BigAutoField": pl.Int64,
+    "BigIntegerField": pl.Int64,
+    "IntegerField": pl.Int64,
+    "PositiveIntegerField": pl.Int64,
+    "SmallIntegerField": pl.Int64,
+    "PositiveSmallIntegerField": pl.Int64,
+    "FloatField": pl.Float64,
+    "BooleanField": pl.Boolean,
+    "CharField": pl.Utf8,
+    "TextField": pl.Utf8,
+}
+
+
+def json_text(value: Any) -> str:
+    """JSON text as ``OrderedJSONField`` stores it; fails (inside the caller's transaction) on
+    anything JSON cannot hold, NaN and infinities included."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _dtype(field: models.Field[Any, Any]) -> type[pl.DataType]:
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    internal = target.get_internal_type()
+    try:
+        return _TYPES[internal]
+    except KeyError:
+        raise TypeError(f"no bulk type for {field.name} ({internal})") from None
+
+
+def model_frame(model: type[models.Model], columns: Mapping[str, Sequence[Any]]) -> pl.DataFrame:
+    """A frame of ``model`` rows from Python columns (field name → values), typed per field."""
+    meta = model._meta
+    return pl.DataFrame(
+        {name: values for name, values in columns.items()},
+        schema={name: _dtype(meta.get_field(name)) for name in columns},  # type: ignore[arg-type]
+        strict=False,
+    )
+
+
+def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
+    """Insert ``frame`` (columns named by ``model`` fields) into ``model``'s table; the rows."""
+    if frame.height == 0:
+        return 0
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in frame.columns)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
+                    # Strings quoted, nulls bare: PostgreSQL's CSV tells '' from NULL that way.
+                    # Floats are written in their shortest round-trip form.
+                    buffer = io.BytesIO()
+                    chunk.write_csv(buffer, include_header=False, quote_style="non_numeric")
+                    copy.write(buffer.getbuffer())
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            for chunk in frame.iter_slices(INSERT_BATCH_ROWS):
+                cursor.executemany(sql, chunk.rows())
+    return frame.height
