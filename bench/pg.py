@@ -37,6 +37,15 @@ def ensure_database(
     return f"postgresql://{role}@127.0.0.1:5432/{database}"
 
 
+def drop_database(*, admin_dsn: str = ADMIN_DSN, database: str = DATABASE) -> None:
+    """Drop the benchmark database (closing its sessions): for a schema kaohe can no longer
+    migrate, e.g. after a new app changed the migration history during development."""
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+        )
+
+
 def server_version(dsn: str) -> str:
     with psycopg.connect(dsn) as conn:
         row = conn.execute("SHOW server_version").fetchone()

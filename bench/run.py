@@ -344,6 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="每项运行 N 次，取最快")
     parser.add_argument("--timeout", type=float, default=3600.0, help="单条命令的时限（秒）")
     parser.add_argument("--verify", action="store_true", help="另行（不计时）核对结果")
+    parser.add_argument(
+        "--fresh-db", action="store_true", help="先删除并重建基准数据库 kaohe_bench"
+    )
     parser.add_argument("--output", type=Path, default=generate.OUT / "results.json")
     args = parser.parse_args(argv)
 
@@ -359,6 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = [args.only] if args.only else ["score", "load", "compute"]
     database_url = None
     if {"load", "compute"} & set(wanted):
+        if args.fresh_db:
+            pg.drop_database()
+            STATE.unlink(missing_ok=True)
         database_url = pg.ensure_database()
         env["DATABASE_URL"] = database_url
     ready, why = kaohe_ready(env)

@@ -225,12 +225,28 @@ def _postgres() -> str:
 def test_database_baselines(workbook: generate.Workbook) -> None:
     dsn = _postgres()
     assert pg.ensure_database() == dsn  # idempotent
-    assert baseline.copy(workbook.ballots_path, dsn) == workbook.marks
+    # a table of its own, so the benchmark's raw table is left as the last run made it
+    table = "bench_raw_marks_test"
+    assert baseline.copy(workbook.ballots_path, dsn, table=table) == workbook.marks
     ballots = _read(workbook.ballots_path)
-    assert (
-        baseline.group_sql(dsn)
-        == ballots.unique(["evaluation", "group", "assessee", "option"]).height
-    )
+    distinct = ballots.unique(["evaluation", "group", "assessee", "option"]).height
+    assert baseline.group_sql(dsn, table=table) == distinct
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE {table}")
+
+
+def test_fresh_database(workbook: generate.Workbook) -> None:
+    """A scratch database of its own: dropped, recreated empty, dropped again."""
+    _postgres()
+    name = "kaohe_bench_test"
+    dsn = pg.ensure_database(database=name)
+    assert baseline.copy(workbook.ballots_path, dsn) == workbook.marks
+    pg.drop_database(database=name)
+    dsn = pg.ensure_database(database=name)
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT to_regclass(%s)", [baseline.RAW_TABLE]).fetchone() == (None,)
+    pg.drop_database(database=name)
+    pg.drop_database(database=name)  # idempotent
 
 
 def test_measure_reports_time_memory_and_failure() -> None:

@@ -59,3 +59,20 @@ def test_results_workbook(results: dict[str, Any], tmp_path: Path) -> None:
     assert book["指标区分度"].max_row == len(results["indicators"]) + 1
     worst = [row for rows in results["worst"].values() for row in rows]
     assert book["最差评选"].max_row == len(worst) + 1
+
+
+def test_results_json_is_exactly_the_standard_encoders_output() -> None:
+    """orjson writes results_json; the bytes must be json.dumps(indent=2)'s (workbook.md)."""
+    import json
+
+    from kaohe.demo import demo_documents
+    from kaohe.engine import score
+    from kaohe.workbook.build import build_document
+    from kaohe.workbook.export import results_json
+
+    for raw in demo_documents():
+        results = score(build_document(raw)).to_dict()
+        assert results_json(results) == json.dumps(results, ensure_ascii=False, indent=2)
+    assert results_json({"a": [], "b": {}, "c": None, "d": 0.0001, "e": 1e16}) == json.dumps(
+        {"a": [], "b": {}, "c": None, "d": 0.0001, "e": 1e16}, ensure_ascii=False, indent=2
+    )
