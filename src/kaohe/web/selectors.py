@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from kaohe.plans.models import Grade, Indicator, PlanAssessee, Section, Value
 from kaohe.results.formulas import METHOD_NAMES
@@ -43,9 +44,16 @@ def completeness(
     expected: dict[tuple[Any, ...], int] = defaultdict(int)
     names: dict[tuple[Any, ...], str] = {}
     order: list[tuple[Any, ...]] = []
-    for row in leaves.order_by(
-        "plan_id", "section__category__order", "section__order", "id"
-    ).values("plan_id", "section__category_id", "assessor", "code", "name"):
+    # Tree order: children take their parent's place among its siblings (两级 below a section).
+    tree = leaves.annotate(top=Coalesce("parent__order", "order")).order_by(
+        "plan_id",
+        "section__category__order",
+        "section__order",
+        "top",
+        F("parent_id").asc(nulls_first=True),
+        "order",
+    )
+    for row in tree.values("plan_id", "section__category_id", "assessor", "code", "name"):
         key = (row["plan_id"], *(row[field] for field in key_fields))
         if key not in expected:
             order.append(key)

@@ -3,8 +3,6 @@ rules later views and API operations will call. Pages are covered by tests/test_
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kaohe.accounts import policy
@@ -13,9 +11,10 @@ from kaohe.org.models import Unit
 from kaohe.plans.services import plan_compute, plan_load
 from kaohe.results.services import results_publish
 from kaohe.workbook.read import read_document
+from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "spec" / "examples" / "example-1001.yaml"
+EXAMPLE = EXAMPLES_DIR / "example-1001.yaml"
 
 
 @pytest.fixture

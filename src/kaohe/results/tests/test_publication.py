@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
@@ -15,9 +13,10 @@ from kaohe.plans.services import plan_compute, plan_load
 from kaohe.results.selectors import plan_is_published, publication_of
 from kaohe.results.services import NotComputedError, results_publish, results_unpublish
 from kaohe.workbook.read import read_document
+from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "spec" / "examples" / "example-1003.yaml"
+EXAMPLE = EXAMPLES_DIR / "example-1003.yaml"
 PLAN = "2023-annual"  # units XZ01 樟村坪镇, XZ02 凤凰乡 …
 
 

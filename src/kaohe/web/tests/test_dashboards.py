@@ -4,8 +4,6 @@ with about 60)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -20,9 +18,10 @@ from kaohe.results.services import results_publish
 from kaohe.web.selectors import completeness, grade_distribution
 from kaohe.workbook.build import build_document
 from kaohe.workbook.read import read_document
+from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "spec" / "examples" / "example-1003.yaml"
+EXAMPLE = EXAMPLES_DIR / "example-1003.yaml"
 SMALL, LARGE = "2023-annual", "2025-units"
 
 # 2 for the session and the account, then the dashboard's own (kaohe/web/selectors.py);
