@@ -13,14 +13,31 @@ Outcomes: ``OK`` 200; ``GO`` a redirect that is not to a log-in page (the action
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from authz_common import (
+    ADMIN_LOGIN,
+    DENIED,
+    GO,
+    LOGIN,
+    OK,
+    OTHER,
+    OWN,
+    PLAN,
+    ROLES,
+    Case,
+    everyone,
+    expect,
+    only,
+    signed_in,
+)
 from factories import make_document
 from kaohe.accounts.models import Role, User
 from kaohe.org.models import Unit
@@ -29,50 +46,8 @@ from kaohe.results.services import results_publish
 
 pytestmark = pytest.mark.django_db
 
-OK, GO, LOGIN, DENIED, ADMIN_LOGIN = "200", "redirect", "login", "403", "admin-login"
-ROLES = ("anonymous", "admin", "office", "assessor", "unit", "supervisor")
-PLAN = "2025-auth"
-OWN, OTHER = "U0000", "U0001"  # the unit account's own unit, and another assessed unit
 
-
-def expect(
-    *, anonymous: str, admin: str, office: str, assessor: str, unit: str, supervisor: str
-) -> dict[str, str]:
-    return {
-        "anonymous": anonymous,
-        "admin": admin,
-        "office": office,
-        "assessor": assessor,
-        "unit": unit,
-        "supervisor": supervisor,
-    }
-
-
-def everyone(outcome: str) -> dict[str, str]:
-    return dict.fromkeys(ROLES, outcome)
-
-
-def signed_in(outcome: str) -> dict[str, str]:
-    return {**everyone(outcome), "anonymous": LOGIN}
-
-
-def only(*roles: str) -> dict[str, str]:
-    """OK for ``roles``; 403 for the other accounts; the log-in page for anonymous."""
-    return {role: OK if role in roles else DENIED for role in ROLES} | {"anonymous": LOGIN}
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str  # the URL pattern's name, namespace included
-    url: str
-    expected: dict[str, str]
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-    published: bool = False  # publish the plan's results before the requests
-    note: str = ""
-
-
-CASES: tuple[Case, ...] = (
+CORE_CASES: tuple[Case, ...] = (
     Case("web:home", "/", everyone(OK)),
     Case("results:plan_list", "/plans/", everyone(OK)),
     Case(
@@ -152,6 +127,18 @@ CASES: tuple[Case, ...] = (
         data={"language": "en", "next": "/"},
     ),
 )
+
+
+def _app_tables() -> tuple[Case, ...]:
+    """``CASES`` of every ``tests/authz_<app>.py`` (each app's own URLs), in file-name order."""
+    cases: list[Case] = []
+    for path in sorted(Path(__file__).parent.glob("authz_*.py")):
+        if path.stem != "authz_common":
+            cases.extend(importlib.import_module(path.stem).CASES)
+    return tuple(cases)
+
+
+CASES: tuple[Case, ...] = CORE_CASES + _app_tables()
 
 # The Django admin, as a group: its own door (staff = admin and office roles), then the apps
 # each role's permissions open (kaohe.accounts.policy.ADMIN_PERMISSIONS).
