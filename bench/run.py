@@ -286,7 +286,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
         "cpu": model,
-        "load_average": os.getloadavg(),
+        "load_average": os.getloadavg(),  # at the end of the run
         "python": platform.python_version(),
         "polars": pl.__version__,
         "platform": platform.platform(),
@@ -351,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    load_before = os.getloadavg()  # the machine is shared: say how busy it was
     workbook = generate.generate(args.scale)
     print(
         f"workbook: {workbook.assessees} assessees, {workbook.values} values, "
@@ -391,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"peak memory under 2 GB: {'yes' if under else 'NO'} "
         f"(highest {max(all_peaks, default=0.0):.0f} MB; database server memory not included)"
     )
+    after = os.getloadavg()
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {after[0]:.2f}; 2 cores")
     for row in rows:
         for label, error in (("kaohe", row.error), ("baseline", row.baseline_error)):
             if error:
@@ -402,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scale": args.scale,
         "repeat": args.repeat,
         "workbook": asdict(workbook),
-        "machine": machine(),
+        "machine": machine() | {"load_average_before": load_before},
         "database": pg.server_version(database_url) if database_url else None,
         "measurements": [row.to_dict() for row in rows],
         "peak_under_2gb": under,
