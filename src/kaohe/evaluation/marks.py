@@ -2,7 +2,10 @@
 
 PostgreSQL: ``COPY ... FROM STDIN`` / ``COPY ... TO STDOUT`` in CSV, written and parsed by polars
 (psycopg 3 ``cursor.copy``), so no Python object is made per mark. Other databases (SQLite):
-``executemany`` in large batches of plain tuples. The SQL is the same standard SQL on both.
+``executemany`` in large batches of plain tuples (``kaohe.plans.bulk``).
+
+Every step works on integer keys: strings are hashed once (ballot codes into a dense index),
+joins and sorts use integers, and only the final frame holds the marks' text.
 
 Marks come back ordered by evaluation (declared order), ballot serial, then their order on the
 ballot, so the rebuilt ``Document.marks`` is deterministic whatever the physical row order.
@@ -10,47 +13,75 @@ ballot, so the rebuilt ``Document.marks`` is deterministic whatever the physical
 
 from __future__ import annotations
 
-import io
+import contextlib
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import polars as pl
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from kaohe.engine.model import MARK_COLUMNS, MARK_SCHEMA
-from kaohe.evaluation.models import Ballot, Mark
+from kaohe.evaluation.models import Ballot, Evaluation, Mark
+from kaohe.plans.bulk import bulk_insert, read_frame
 
-COPY_CHUNK_ROWS = 500_000
-INSERT_BATCH_ROWS = 20_000
-FETCH_BATCH_ROWS = 100_000
+# A ballot holds fewer marks than this: (ballot rank, order on the ballot) packs into one Int64.
+_ORDER_BITS = 24
 
 
 def random_ids(count: int) -> np.ndarray:
     """``count`` random positive 63-bit integers: primary keys that reveal no order.
 
     Collisions are possible in principle (about n²/2⁶⁴: one in a million for 5 million keys);
-    ``store_marks`` checks and draws again rather than paying for uniqueness here.
+    ``_unique_random_ids`` checks and draws again rather than paying for uniqueness here.
     """
     rng = np.random.default_rng(secrets.randbits(128))
     return rng.integers(1, 2**63 - 1, size=count, dtype=np.int64)
 
 
-def _unique_ids(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Give ``frame`` a random ``id`` column, unique within ``keys`` + id."""
+def _unique_random_ids(count: int) -> pl.Series:
+    """``count`` distinct random keys (unique over the whole batch, stronger than needed)."""
     while True:
-        candidate = frame.with_columns(pl.Series("id", random_ids(frame.height)))
-        if candidate.select([*keys, "id"]).n_unique() == frame.height:
-            return candidate
-
-
-def _table(model: type[Ballot] | type[Mark]) -> tuple[str, list[str]]:
-    names = [field.column for field in model._meta.concrete_fields]
-    return model._meta.db_table, names
+        ids = pl.Series("id", random_ids(count))
+        if ids.n_unique() == count:
+            return ids
 
 
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def _alone(evaluation_ids: Sequence[int]) -> bool:
+    """True when no other evaluation exists, so the ballot and mark tables hold nothing else.
+
+    Marks and ballots are only written by ``store_marks`` for an existing evaluation and deleted
+    with it (``delete_marks``), so this small-table check stands in for scanning the big ones.
+    """
+    return not Evaluation.objects.exclude(id__in=list(evaluation_ids)).exists()
+
+
+def delete_marks(evaluation_ids: Sequence[int]) -> None:
+    """Delete the ballots and marks of these evaluations, one statement per table.
+
+    On PostgreSQL, when they are the only evaluations, ``TRUNCATE`` (transactional there):
+    a ``DELETE`` of 5 million marks takes seconds and leaves the dead rows to vacuum.
+    """
+    if not evaluation_ids:
+        return
+    if _is_postgresql() and _alone(evaluation_ids):
+        quote = connection.ops.quote_name
+        try:
+            # A savepoint: TRUNCATE refuses while this transaction still holds deferred
+            # constraint checks on the tables (ballots written earlier in it); DELETE then.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"TRUNCATE {quote(Mark._meta.db_table)}, {quote(Ballot._meta.db_table)}"
+                )
+            return
+        except OperationalError:
+            pass
+    Mark.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Mark.objects.db)
+    Ballot.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Ballot.objects.db)
 
 
 def store_marks(
@@ -61,103 +92,84 @@ def store_marks(
 ) -> tuple[int, int]:
     """Insert the ballots and marks of ``marks`` (the engine's long format); returns the counts.
 
-    Ballot and mark keys are random, and rows are written in key order: a random permutation,
-    which also keeps B-tree inserts local.
+    Ballot and mark keys are random, and rows are written in key order: a random permutation
+    of the input (the stored order reveals nothing of the voting order), which also keeps
+    B-tree inserts local.
     """
     if marks.height == 0:
         return 0, 0
-    evaluations = pl.DataFrame(
-        {"evaluation": list(evaluation_ids), "evaluation_id": list(evaluation_ids.values())},
-        schema={"evaluation": pl.Utf8, "evaluation_id": pl.Int64},
+    evaluation_id = pl.col("evaluation").replace_strict(dict(evaluation_ids), return_dtype=pl.Int64)
+    # One dense integer per (evaluation, ballot), in order of first appearance.
+    frame = marks.select(
+        evaluation_id.alias("evaluation"),
+        pl.struct("evaluation", "ballot").rank("dense").cast(pl.Int64).sub(1).alias("_ballot"),
+        "group",
+        "ballot",
+        "assessee",
+        "option",
+    )
+    ballots = frame.group_by("_ballot").agg(
+        pl.first("evaluation"), pl.first("group"), pl.first("ballot").alias("serial")
     )
     groups = pl.DataFrame(
         {
-            "evaluation": [key[0] for key in group_ids],
-            "group": [key[1] for key in group_ids],
+            "evaluation": [evaluation_ids[evaluation] for evaluation, _ in group_ids],
+            "group": [group for _, group in group_ids],
             "group_id": list(group_ids.values()),
         },
-        schema={"evaluation": pl.Utf8, "group": pl.Utf8, "group_id": pl.Int64},
+        schema={"evaluation": pl.Int64, "group": pl.Utf8, "group_id": pl.Int64},
     )
-    frame = marks.select(MARK_COLUMNS).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int32).over("evaluation", "ballot").alias("order")
-    )
-    ballots = frame.group_by("evaluation", "ballot", maintain_order=True).agg(pl.first("group"))
     ballots = (
-        _unique_ids(ballots, [])
-        .join(evaluations, on="evaluation", how="left")
+        ballots.sort("_ballot")
+        .with_columns(_unique_random_ids(ballots.height))
         .join(groups, on=["evaluation", "group"], how="left")
+        .select("id", "evaluation", pl.col("group_id").alias("group"), "serial")
     )
-    rows = frame.join(
-        ballots.select("evaluation", "ballot", "id", "evaluation_id"),
-        on=["evaluation", "ballot"],
-        how="left",
-    ).rename({"id": "ballot_id"})
-    rows = _unique_ids(rows, ["evaluation_id"])
-
-    ballot_table, ballot_columns = _table(Ballot)
-    mark_table, mark_columns = _table(Mark)
-    ballot_rows = ballots.select(
-        pl.col("id"),
-        pl.col("evaluation_id"),
-        pl.col("group_id"),
-        pl.col("ballot").alias("serial"),
-    ).sort("id")
-    # Key order of the composite primary key (evaluation, id): the index is appended to.
-    mark_rows = rows.select("id", "ballot_id", "evaluation_id", "order", "assessee", "option").sort(
-        "evaluation_id", "id"
+    ballot_ids = ballots.get_column("id")
+    rows = (
+        frame.select(
+            _unique_random_ids(frame.height),
+            pl.col("_ballot")
+            .map_batches(lambda index: ballot_ids.gather(index), return_dtype=pl.Int64)
+            .alias("ballot"),
+            "evaluation",
+            pl.int_range(pl.len(), dtype=pl.Int32).over("_ballot").alias("order"),
+            "assessee",
+            "option",
+        )
+        # Key order of the composite primary key (evaluation, id): the index is appended to.
+        .sort(*(["evaluation"] if len(evaluation_ids) > 1 else []), "id")
     )
-    # Column names as the models define them, in the frames' order.
-    ballot_rows.columns = _columns(Ballot, ["id", "evaluation", "group", "serial"])
-    mark_rows.columns = _columns(
-        Mark, ["id", "ballot", "evaluation", "order", "assessee", "option"]
-    )
-    assert set(ballot_rows.columns) == set(ballot_columns)
-    assert set(mark_rows.columns) == set(mark_columns)
-    _insert(ballot_table, ballot_rows)
-    _insert(mark_table, mark_rows)
-    return ballot_rows.height, mark_rows.height
+    del frame
+    ballots = ballots.sort("id")
+    alone = _alone(list(evaluation_ids.values()))
+    bulk_insert(Ballot, ballots)
+    if alone and _is_postgresql():
+        # An empty table: building the one index once after the COPY costs half of
+        # maintaining it row by row (docs/database.md). Same transaction, same constraint.
+        with _primary_key_dropped(Mark._meta.db_table):
+            bulk_insert(Mark, rows)
+    else:
+        bulk_insert(Mark, rows)
+    return ballots.height, rows.height
 
 
-def _columns(model: type[Ballot] | type[Mark], fields: list[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]
-
-
-def _insert(table: str, frame: pl.DataFrame) -> None:
+@contextlib.contextmanager
+def _primary_key_dropped(table: str) -> Iterator[None]:
+    """Drop the table's primary key constraint and add it back, exactly as it was, on leaving
+    (on failure the transaction rolls the drop back)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in frame.columns)
     with connection.cursor() as cursor:
-        if _is_postgresql():
-            sql = f"COPY {quote(table)} ({columns}) FROM STDIN (FORMAT csv)"
-            with cursor.copy(sql) as copy:
-                for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
-                    buffer = io.BytesIO()
-                    # Strings quoted, nulls bare: PostgreSQL's CSV tells '' from NULL that way.
-                    chunk.write_csv(buffer, include_header=False, quote_style="non_numeric")
-                    copy.write(buffer.getvalue())
-        else:
-            placeholders = ", ".join(["%s"] * frame.width)
-            sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})"
-            for chunk in frame.iter_slices(INSERT_BATCH_ROWS):
-                cursor.executemany(sql, chunk.rows())
-
-
-def _select_sql(model: type[Ballot] | type[Mark], columns: list[str], count: int) -> str:
-    quote = connection.ops.quote_name
-    meta = model._meta
-    names = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    placeholders = ", ".join(["%s"] * count)
-    evaluation = quote(meta.get_field("evaluation").column)
-    return f"SELECT {names} FROM {quote(meta.db_table)} WHERE {evaluation} IN ({placeholders})"
-
-
-_MARK_READ = {
-    "evaluation_id": pl.Int64,
-    "ballot_id": pl.Int64,
-    "order": pl.Int64,
-    "assessee": pl.Utf8,
-    "option": pl.Utf8,
-}
-_BALLOT_READ = {"ballot_id": pl.Int64, "group_id": pl.Int64, "ballot": pl.Utf8}
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'p'",
+            [table],
+        )
+        name, definition = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def load_marks(
@@ -168,73 +180,49 @@ def load_marks(
     """The marks of these evaluations (id → code, in declared order) as ``Document.marks``.
 
     ``groups`` maps every group id of these evaluations to its code. Marks and ballots are
-    read separately (no join, no repeated ballot text per mark) and put together in polars.
+    read separately (no join in SQL, no repeated ballot text per mark) and put together in
+    polars on integer keys.
     """
     if not evaluations:
         return pl.DataFrame(schema=MARK_SCHEMA)
     ids = list(evaluations)
-    marks = _read(
-        _select_sql(Mark, ["evaluation", "ballot", "order", "assessee", "option"], len(ids)),
-        ids,
-        _MARK_READ,
+    ballots = read_frame(
+        Ballot, ["id", "evaluation", "group", "serial"], where=("evaluation", ids)
+    ).rename(
+        {"id": "ballot_id", "evaluation": "evaluation_id", "group": "group_id", "serial": "ballot"}
     )
-    ballots = _read(_select_sql(Ballot, ["id", "group", "serial"], len(ids)), ids, _BALLOT_READ)
-    rank = pl.DataFrame(
-        {
-            "evaluation_id": ids,
-            "evaluation": list(evaluations.values()),
-            "_evaluation_order": list(range(len(ids))),
-        },
-        schema={"evaluation_id": pl.Int64, "evaluation": pl.Utf8, "_evaluation_order": pl.Int64},
+    evaluation_codes = pl.DataFrame(
+        {"evaluation_id": ids, "evaluation": list(evaluations.values()), "_rank": range(len(ids))},
+        schema={"evaluation_id": pl.Int64, "evaluation": pl.Utf8, "_rank": pl.Int64},
     )
-    group_codes = pl.DataFrame(
-        {"group_id": list(groups), "group": list(groups.values())},
-        schema={"group_id": pl.Int64, "group": pl.Utf8},
-    )
-    # Ballots by serial (a small sort), then marks by integer keys only.
+    # Ballots in output order (a small sort), each with its rank in that order.
     ballots = (
-        ballots.join(group_codes, on="group_id", how="left")
-        .sort("ballot")
-        .with_row_index("_ballot_order")
-    )
-    return (
-        marks.join(ballots, on="ballot_id", how="left")
-        .join(rank, on="evaluation_id", how="left")
-        .sort("_evaluation_order", "_ballot_order", "order")
-        .select(MARK_COLUMNS)
-    )
-
-
-def _read(sql: str, ids: list[int], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    with connection.cursor() as cursor:
-        if _is_postgresql():
-            return _copy_out(cursor, sql, ids, schema)
-        cursor.execute(sql, ids)
-        return pl.concat(
-            [pl.DataFrame(rows, schema=schema, orient="row") for rows in _fetch_batches(cursor)],
-            how="vertical",
+        ballots.join(evaluation_codes, on="evaluation_id", how="left")
+        .with_columns(
+            pl.col("group_id").replace_strict(dict(groups), return_dtype=pl.Utf8).alias("group")
         )
-
-
-def _fetch_batches(cursor: object) -> Iterator[list[tuple[object, ...]]]:
-    yield []  # an empty first frame gives pl.concat the schema even when there are no rows
-    while True:
-        rows = cursor.fetchmany(FETCH_BATCH_ROWS)  # type: ignore[attr-defined]
-        if not rows:
-            return
-        yield rows
-
-
-def _copy_out(
-    cursor: object, sql: str, ids: list[int], schema: dict[str, pl.DataType]
-) -> pl.DataFrame:
-    # COPY takes no bind parameters; the ids are integers from our own tables, inlined safely.
-    query = sql % tuple(int(value) for value in ids)
-    buffer = io.BytesIO()
-    with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:  # type: ignore[attr-defined]
-        for data in copy:
-            buffer.write(data)
-    if buffer.tell() == 0:
-        return pl.DataFrame(schema=schema)
-    buffer.seek(0)
-    return pl.read_csv(buffer, has_header=False, schema=schema)
+        .sort("_rank", "ballot")
+        .with_row_index("_position")
+        .select("ballot_id", pl.col("_position").cast(pl.Int64), "evaluation", "group", "ballot")
+    )
+    marks = read_frame(
+        Mark, ["ballot", "order", "assessee", "option"], where=("evaluation", ids)
+    ).rename({"ballot": "ballot_id"})
+    marks = (
+        marks.join(ballots.select("ballot_id", "_position"), on="ballot_id", how="left")
+        .select(
+            (pl.col("_position") * (1 << _ORDER_BITS) + pl.col("order")).alias("_key"),
+            "_position",
+            "assessee",
+            "option",
+        )
+        .sort("_key")
+    )
+    position = marks.get_column("_position")
+    return pl.DataFrame(
+        [
+            *ballots.select("evaluation", "group", "ballot")[position].get_columns(),
+            marks.get_column("assessee"),
+            marks.get_column("option"),
+        ]
+    ).select(MARK_COLUMNS)

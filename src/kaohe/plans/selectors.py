@@ -31,6 +31,7 @@ from kaohe.engine.model import (
 from kaohe.evaluation import models as evaluation_models
 from kaohe.evaluation.marks import load_marks
 from kaohe.plans import models
+from kaohe.plans.bulk import read_frame
 from kaohe.results.models import (
     AssesseeResult,
     CategoryResult,
@@ -174,17 +175,21 @@ def _plan(plan: models.Plan) -> Plan:
 
 
 def _values(plan: models.Plan) -> dict[tuple[str, str], Value]:
-    values: dict[tuple[str, str], Value] = {}
-    rows = (
-        models.Value.objects.filter(plan=plan)
-        .order_by("order")
-        .values_list("assessee", "indicator", "kind", "number", "text")
+    rows = read_frame(
+        models.Value,
+        ["assessee", "indicator", "kind", "number", "text"],
+        where=("plan", [plan.id]),
+        order_by="order",
     )
-    for assessee, indicator, kind, number, text in rows:
-        if kind == models.Value.Kind.NA:
+    values: dict[tuple[str, str], Value] = {}
+    na, text = models.Value.Kind.NA.value, models.Value.Kind.TEXT.value
+    for assessee, indicator, kind, number, label in zip(
+        *(rows.get_column(name).to_list() for name in rows.columns), strict=True
+    ):
+        if kind == na:
             values[(assessee, indicator)] = NA
-        elif kind == models.Value.Kind.TEXT:
-            values[(assessee, indicator)] = text
+        elif kind == text:
+            values[(assessee, indicator)] = label
         else:
             values[(assessee, indicator)] = number
     return values

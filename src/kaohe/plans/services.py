@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import kaohe
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Document
 from kaohe.engine.model import Indicator as IndicatorData
-from kaohe.evaluation.marks import store_marks
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup
+from kaohe.evaluation.marks import delete_marks, store_marks
+from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.org.models import Person, Unit
 from kaohe.plans.bulk import bulk_insert, json_text, model_frame
 from kaohe.plans.models import (
@@ -82,9 +82,7 @@ def plan_delete_data(*, plan_code: str) -> bool:
     if plan is None:
         return False
     evaluation_ids = list(Evaluation.objects.filter(plan=plan).values_list("id", flat=True))
-    if evaluation_ids:
-        Mark.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Mark.objects.db)
-        Ballot.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Ballot.objects.db)
+    delete_marks(evaluation_ids)
     AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
     Value.objects.filter(plan=plan)._raw_delete(Value.objects.db)
     Event.objects.filter(plan=plan)._raw_delete(Event.objects.db)
@@ -93,49 +91,120 @@ def plan_delete_data(*, plan_code: str) -> bool:
 
 
 def _organization_upsert(document: Document) -> tuple[dict[str, int], dict[str, int]]:
+    """Upsert units and people by code: new ones are bulk-inserted, and only rows that differ
+    from what is stored are updated (a reload of the same organisation writes nothing)."""
     organization = document.organization
-    unit_rows = [
-        Unit(code=unit.code, name=unit.name, category=unit.category) for unit in organization.units
-    ]
-    if unit_rows:
-        Unit.objects.bulk_create(
-            unit_rows,
-            batch_size=BATCH,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["name", "category"],
+    stored_units = {
+        code: (pk, name, category, parent)
+        for pk, code, name, category, parent in Unit.objects.values_list(
+            "id", "code", "name", "category", "parent_id"
         )
-    units = dict(Unit.objects.values_list("code", "id"))
-    parented = [
-        Unit(id=units[unit.code], parent_id=units.get(unit.parent) if unit.parent else None)
-        for unit in organization.units
-    ]
-    Unit.objects.bulk_update(parented, ["parent"], batch_size=BATCH)
-    person_rows = [
-        Person(
-            code=person.code,
-            name=person.name,
-            unit_id=units.get(person.unit) if person.unit else None,
-            position=person.position,
-            role=person.role,
-            category=person.category,
-        )
-        for person in organization.people
-    ]
-    if person_rows:
-        Person.objects.bulk_create(
-            person_rows,
-            batch_size=BATCH,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["name", "unit", "position", "role", "category"],
-        )
-    people = dict(
-        Person.objects.filter(code__in=[p.code for p in organization.people]).values_list(
-            "code", "id"
-        )
+    }
+    new_units = [unit for unit in organization.units if unit.code not in stored_units]
+    bulk_insert(
+        Unit,
+        model_frame(
+            Unit,
+            {
+                "code": [unit.code for unit in new_units],
+                "name": [unit.name for unit in new_units],
+                "category": [unit.category for unit in new_units],
+            },
+        ),
     )
+    Unit.objects.bulk_update(
+        [
+            Unit(id=stored_units[unit.code][0], name=unit.name, category=unit.category)
+            for unit in organization.units
+            if unit.code in stored_units
+            and stored_units[unit.code][1:3] != (unit.name, unit.category)
+        ],
+        ["name", "category"],
+        batch_size=BATCH,
+    )
+    units = dict(Unit.objects.values_list("code", "id"))
+    parents = {code: row[3] for code, row in stored_units.items()}
+    _update_column(
+        Unit,
+        "parent",
+        [
+            (units[unit.code], parent)
+            for unit in organization.units
+            if parents.get(unit.code) != (parent := units.get(unit.parent) if unit.parent else None)
+        ],
+    )
+    people = _people_upsert(document, units)
     return units, people
+
+
+def _people_upsert(document: Document, units: dict[str, int]) -> dict[str, int]:
+    wanted = {
+        person.code: (
+            person.name,
+            units.get(person.unit) if person.unit else None,
+            person.position,
+            person.role,
+            person.category,
+        )
+        for person in document.organization.people
+    }
+    if not wanted:
+        return {}
+    fields = ["name", "unit", "position", "role", "category"]
+    stored = {
+        code: (pk, rest)
+        for pk, code, *rest in Person.objects.filter(code__in=list(wanted)).values_list(
+            "id", "code", "name", "unit_id", "position", "role", "category"
+        )
+    }
+    new = [(code, row) for code, row in wanted.items() if code not in stored]
+    bulk_insert(
+        Person,
+        model_frame(
+            Person,
+            {"code": [code for code, _ in new]}
+            | {field: [row[i] for _, row in new] for i, field in enumerate(fields)},
+        ),
+    )
+    Person.objects.bulk_update(
+        [
+            Person(
+                id=stored[code][0],
+                name=row[0],
+                unit_id=row[1],
+                position=row[2],
+                role=row[3],
+                category=row[4],
+            )
+            for code, row in wanted.items()
+            if code in stored and tuple(stored[code][1]) != row
+        ],
+        fields,
+        batch_size=BATCH,
+    )
+    return dict(Person.objects.filter(code__in=list(wanted)).values_list("code", "id"))
+
+
+def _update_column(model: type[Any], field: str, rows: list[tuple[int, int | None]]) -> None:
+    """Set ``field`` of each (id, value) row, ``BATCH`` rows per ``UPDATE ... FROM (VALUES)``:
+    standard SQL on PostgreSQL and SQLite, where ``bulk_update`` builds a ``CASE`` per row."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table, column, key = (
+        quote(meta.db_table),
+        quote(meta.get_field(field).column),
+        quote(meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(batch))
+            cursor.execute(
+                # VALUES columns are column1, column2 on both (SQLite takes no column aliases).
+                f"UPDATE {table} SET {column} = v.column2"
+                f" FROM (VALUES {values}) AS v WHERE {table}.{key} = v.column1",
+                [item for row in batch for item in row],
+            )
 
 
 def _plan_create(document: Document) -> Plan:
