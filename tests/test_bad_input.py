@@ -1,6 +1,7 @@
 """The bad-input corpus (workbook.md "Bad input"): YAML, Excel and CSV documents that are
 wrong in one known way (or two). Each must raise InputError whose problems name the place
-(file and YAML path, or file, sheet, row and column) and say what was expected.
+(file and YAML path, or file, sheet, row and column) and say what was expected, and
+`kaohe load` of it must exit 2 and leave every table of the database as it was.
 
 The Excel cases are generated from a good workbook (an example written by write_workbook)
 with one cell corrupted through openpyxl, so no binaries are committed.
@@ -8,8 +9,10 @@ with one cell corrupted through openpyxl, so no binaries are committed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +22,20 @@ import openpyxl
 import pytest
 import yaml
 
+from conftest import table_counts
+from kaohe import cli
 from kaohe.errors import InputError, Problem
+from kaohe.plans.models import Plan
+from kaohe.plans.services import plan_load
 from kaohe.workbook.csvio import ballots_csv, ballots_frame, values_csv
 from kaohe.workbook.export import write_workbook
 from kaohe.workbook.read import read_document
 from kaohe.workbook.tests.examples import example_paths
 
 BASE = next(p for p in example_paths() if p.name == "example-1003.yaml")
+BASE_PLAN = "2023-annual"
+
+pytestmark = pytest.mark.django_db
 
 
 @functools.cache
@@ -38,10 +48,30 @@ def base_raw() -> dict[str, Any]:
 
 
 def problems_of(paths: list[Path]) -> list[Problem]:
+    """The problems of a bad input, after proving that `kaohe load` of it changes nothing."""
     with pytest.raises(InputError) as caught:
         read_document(paths)
-    assert caught.value.problems, "InputError without problems"
-    return caught.value.problems
+    problems = caught.value.problems
+    assert problems, "InputError without problems"
+    assert_load_refused(paths, problems)
+    return problems
+
+
+def assert_load_refused(paths: list[Path], problems: list[Problem]) -> None:
+    """`kaohe load` exits 2, prints exactly these problems, and every table keeps its rows.
+
+    The database already holds the base plan (the same plan code the bad documents carry), so
+    a partial write — a replaced plan, a stray unit, an audit record — would show in the counts.
+    """
+    if not Plan.objects.filter(code=BASE_PLAN).exists():
+        plan_load(document=read_document([BASE]))
+    before = table_counts()
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = cli.main(["load", *map(str, paths)])
+    assert code == 2
+    assert stderr.getvalue().splitlines() == [str(problem) for problem in problems]
+    assert table_counts() == before
 
 
 def assert_reported(problems: list[Problem], where: str, *says: str) -> None:
