@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kaohe.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("office/plans/", include("kaohe.plans.urls")),
     path("", include("kaohe.web.urls")),
     path("", include("kaohe.results.urls")),
 ]
