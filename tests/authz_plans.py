@@ -38,6 +38,13 @@ CASES: tuple[Case, ...] = (
         data={"pts-0.0.0": "20"},
         note="saving unchanged points: the office is sent back to the editor",
     ),
+    Case(
+        "plans:compute",
+        f"{BASE}/compute/",
+        office(GO),
+        method="post",
+        note="the office scores the plan and is sent to its ranking",
+    ),
     Case("plans:settings", f"{BASE}/settings/", office()),
     Case("plans:vetoes", f"{BASE}/vetoes/", office()),
     Case("plans:node_add", f"{BASE}/nodes/add/?parent=0.0", office()),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.plan_create, name="create"),
     path("copy/", views.plan_copy, name="copy"),
     path("<str:plan_code>/", views.editor, name="editor"),
+    path("<str:plan_code>/compute/", views.compute, name="compute"),
     path("<str:plan_code>/points/", views.points, name="points"),
     path("<str:plan_code>/settings/", views.settings, name="settings"),
     path("<str:plan_code>/vetoes/", views.vetoes, name="vetoes"),

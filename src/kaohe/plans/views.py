@@ -24,6 +24,7 @@ from kaohe.plans import builder, forms
 from kaohe.plans.builder import BuildFailed, NodeNotFound, Ref
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_list as stored_plans
+from kaohe.plans.services import plan_compute
 
 Raw = dict[str, Any]
 
@@ -226,6 +227,18 @@ def editor(request: HttpRequest, plan_code: str) -> HttpResponse:
         **_points_context(plan_raw, builder.check_plan(plan_raw)),
     }
     return render(request, "plans/editor.html", context)
+
+
+@office_only
+@require_POST
+def compute(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """Score the stored plan now (计算) and show its ranking."""
+    try:
+        plan_compute(plan_code=plan_code, actor=_actor(request))
+    except Plan.DoesNotExist as missing:
+        raise Http404(_("没有这个考核方案")) from missing
+    messages.success(request, _("已重新计算，排名和等次已更新（公布状态需重新确认）。"))
+    return redirect("results:ranking", plan_code=plan_code)
 
 
 @office_only

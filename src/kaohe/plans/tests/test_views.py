@@ -266,3 +266,16 @@ def test_editor_queries_do_not_grow_with_the_plan(office: Client) -> None:
     small = _editor_queries(office, "2025-four")
     demo = _editor_queries(office, document.plan.code)
     assert small == demo == 16  # session, user, then plan_document's 14 reads
+
+
+def test_compute_scores_the_plan_and_shows_its_ranking(office: Client) -> None:
+    assert (
+        not Plan.objects.get(code=SMALL)
+        .__class__.objects.filter(code=SMALL, computation__isnull=False)
+        .exists()
+    )
+    response = office.post(f"/office/plans/{SMALL}/compute/")
+    assert response.status_code == 302 and response["Location"] == f"/plans/{SMALL}/"
+    assert Plan.objects.filter(code=SMALL, computation__isnull=False).exists()
+    assert office.get(response["Location"]).status_code == 200
+    assert office.post("/office/plans/no-such-plan/compute/").status_code == 404
