@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kaohe.evaluation",
     "kaohe.results",
     "kaohe.audit",
+    "kaohe.entry",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", Path.cwd() / "var" / "static"))
+# Uploaded evidence (佐证材料, kaohe.entry): never served as static files, only through a view
+# that checks who may see it.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", Path.cwd() / "var" / "media"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", default=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("kaohe.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/plans/", include("kaohe.plans.urls")),
+    path("entry/", include("kaohe.entry.urls")),
     path("", include("kaohe.web.urls")),
     path("", include("kaohe.results.urls")),
 ]

@@ -24,6 +24,10 @@ NAVIGATION: tuple[NavItem, ...] = (
     # The home page is a dashboard for the roles that have one, the published plans otherwise.
     NavItem(_("首页"), "web:home", frozenset({ANONYMOUS, Role.ADMIN})),
     NavItem(_("工作台"), "web:home", EVERYONE - {ANONYMOUS, Role.ADMIN}),
+    NavItem(_("方案设计"), "plans:list", frozenset({Role.OFFICE})),
+    NavItem(
+        _("数据录入"), "entry:indicators", frozenset({Role.OFFICE, Role.ASSESSOR, Role.SUPERVISOR})
+    ),
     NavItem(_("考核结果"), "results:plan_list", EVERYONE),
     NavItem(_("账号管理"), "accounts:account_list", frozenset({Role.ADMIN})),
     NavItem(_("系统配置"), "admin:index", frozenset({Role.ADMIN, Role.OFFICE})),
