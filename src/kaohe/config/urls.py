@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kaohe.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("kaohe.api.urls")),
     path("office/plans/", include("kaohe.plans.urls")),
     path("entry/", include("kaohe.entry.urls")),
     path("", include("kaohe.web.urls")),
