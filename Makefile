@@ -63,6 +63,7 @@ system-deps:
 messages: install
 	cd src/kaohe/accounts && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/web && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/results && ../../../$(VENV)/bin/django-admin compilemessages
 
 test: system-deps lint test-sqlite test-postgresql
 

@@ -2,30 +2,67 @@
 
 Each function turns one line of ``AssesseeResult.explain()`` plus the indicator's parameters
 into a sentence a person can recompute with a calculator, following scoring.md §2 and §3.
-No Django import: the same text serves pages, PDFs and tests.
+The sentences are Chinese source strings translated through Django's catalogue (English in
+kaohe/results/locale) when a language is active; where Django is not configured (scripts,
+plain doctests) they stay Chinese, so the same text serves pages, PDFs and tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.utils import translation
+from django.utils.functional import lazy
+
+
+# Named like Django's functions so `makemessages` extracts the strings marked with them.
+def gettext(message: str) -> str:
+    """Django's gettext, or the Chinese source where Django is not set up."""
+    try:
+        return translation.gettext(message)
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return message
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Django's ngettext, or the Chinese source (one form) where Django is not set up."""
+    try:
+        return translation.ngettext(singular, plural, number)
+    except (ImproperlyConfigured, AppRegistryNotReady):
+        return singular if number == 1 else plural
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a string for the catalogue; translated later, where it is shown."""
+    return message
+
+
+# Names in module-level tables are translated when shown, in the language of that request.
+gettext_lazy: Callable[[str], str] = lazy(gettext, str)
+_ = gettext
+
 METHOD_NAMES: dict[str, str] = {
-    "ratio": "完成率计分",
-    "tiered": "分档计分",
-    "grade": "定性评价",
-    "direct": "直接赋分",
-    "deduct": "扣分制",
-    "rank": "排名赋分",
+    "ratio": gettext_lazy("完成率计分"),
+    "tiered": gettext_lazy("分档计分"),
+    "grade": gettext_lazy("定性评价"),
+    "direct": gettext_lazy("直接赋分"),
+    "deduct": gettext_lazy("扣分制"),
+    "rank": gettext_lazy("排名赋分"),
 }
 
-EFFECT_NAMES: dict[str, str] = {"lowest": "直接定为最低等次", "no_top": "不得评为最高等次"}
+EFFECT_NAMES: dict[str, str] = {
+    "lowest": gettext_lazy("直接定为最低等次"),
+    "no_top": gettext_lazy("不得评为最高等次"),
+}
 
 EVENT_NAMES: dict[str, str] = {
-    "bonus": "加分",
-    "deduction": "扣分",
-    "veto": "一票否决",
-    "downgrade": "降档",
+    "bonus": gettext_lazy("加分"),
+    "deduction": gettext_lazy("扣分"),
+    "veto": gettext_lazy("一票否决"),
+    "downgrade": gettext_lazy("降档"),
 }
 
 
@@ -41,12 +78,22 @@ def num(x: float | int | None) -> str:
     return "0" if text == "-0" else text
 
 
-FLAG_NAMES: dict[str, str] = {
-    "exempt": "不涉及",
-    "missing": "缺报",
-    "missing_group": "测评主体票数不足",
-    "no_ballots": "无有效测评票",
-    "integrity_below": "述廉评廉低于",
+def plural_number(x: float | int) -> int:
+    """The integer ngettext chooses a form by: a whole count as it is, a fraction as plural.
+
+    >>> plural_number(1.0), plural_number(3), plural_number(0.5)
+    (1, 3, 2)
+    """
+    return int(x) if float(x).is_integer() else 2
+
+
+# A result flag (scoring.md §7) in words; %(detail)s is what follows the flag's first colon.
+FLAG_TEXTS: dict[str, str] = {
+    "exempt": gettext_noop("不涉及 %(detail)s"),
+    "missing": gettext_noop("缺报 %(detail)s"),
+    "missing_group": gettext_noop("测评主体票数不足 %(detail)s"),
+    "no_ballots": gettext_noop("无有效测评票 %(detail)s"),
+    "integrity_below": gettext_noop("述廉评廉低于 %(detail)s 分"),
 }
 
 
@@ -59,14 +106,12 @@ def flag_label(flag: str) -> str:
     ('测评主体票数不足 mz/public', '同分临界，名额不足')
     """
     if flag == "tie_at_boundary":
-        return "同分临界，名额不足"
-    kind, _, rest = flag.partition(":")
-    name = FLAG_NAMES.get(kind)
-    if name is None:
+        return _("同分临界，名额不足")
+    kind, _sep, rest = flag.partition(":")
+    text = FLAG_TEXTS.get(kind)
+    if text is None:
         return flag
-    if kind == "integrity_below":
-        return f"{name} {rest} 分"
-    return f"{name} {rest.replace(':', '/')}"
+    return _(text) % {"detail": rest.replace(":", "/")}
 
 
 def value_text(value: Any) -> str:
@@ -110,9 +155,9 @@ def leaf_formula(line: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """
     status = line.get("status")
     if status == "missing":
-        return "未报送数据，计 0 分"
+        return _("未报送数据，计 0 分")
     if status == "exempt":
-        return "不涉及（免于考核），本一级指标按其余指标分值折算"
+        return _("不涉及（免于考核），本一级指标按其余指标分值折算")
     method = line.get("method")
     p = float(line["points"])
     v = line.get("value")
@@ -124,70 +169,140 @@ def leaf_formula(line: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     if method == "grade":
         grades = params.get("grades") or {}
         fraction = num(grades.get(v))
-        return f"评定为「{v}」，系数 {fraction}，得分 {num(p)} × {fraction} = {score}"
+        return _(
+            "评定为「%(grade)s」，系数 %(fraction)s，得分 %(points)s × %(fraction)s = %(score)s"
+        ) % {
+            "grade": v,
+            "fraction": fraction,
+            "points": num(p),
+            "score": score,
+        }
     if method == "direct":
-        return f"直接赋分 {num(v)}"
+        return _("直接赋分 %(value)s") % {"value": num(v)}
     if method == "deduct":
         per = float(params.get("per") or 0)
         lost = per * float(v)
-        return f"扣分 {num(v)} 项 × {num(per)} = {num(lost)}，得分 {num(p)} − {num(lost)} = {score}"
+        return ngettext(
+            "扣分 %(count)s 项 × %(per)s = %(lost)s，得分 %(points)s − %(lost)s = %(score)s",
+            "扣分 %(count)s 项 × %(per)s = %(lost)s，得分 %(points)s − %(lost)s = %(score)s",
+            plural_number(float(v)),
+        ) % {"count": num(v), "per": num(per), "lost": num(lost), "points": num(p), "score": score}
     if method == "rank":
         return _rank(p, line.get("rank"), params, score)
-    return f"得分 {score}"
+    return _("得分 %(score)s") % {"score": score}
 
 
 def _ratio(p: float, v: Any, params: Mapping[str, Any], score: str) -> str:
     target = float(params["target"])
     cap = float(params.get("cap", 1.0))
     x = float(v)
-    if params.get("direction") == "lower":
-        if x <= 0:
-            return (
-                f"越低越好：实际值 {num(x)} ≤ 0，按封顶系数计，得分 {num(p)} × {num(cap)} = {score}"
-            )
-        r = target / x
-        head = f"越低越好：{num(target)} ÷ {num(x)} = {num(r)}"
-    else:
-        r = x / target
-        head = f"完成率 {num(x)} ÷ {num(target)} = {num(r)}"
+    lower = params.get("direction") == "lower"
+    if lower and x <= 0:
+        return _(
+            "越低越好：实际值 %(value)s ≤ 0，按封顶系数计，得分 %(points)s × %(cap)s = %(score)s"
+        ) % {"value": num(x), "points": num(p), "cap": num(cap), "score": score}
+    r = target / x if lower else x / target
     used = min(max(r, 0.0), cap)
-    bound = "，封顶 " + num(cap) if r > cap else ("，不低于 0" if r < 0 else "")
-    return f"{head}{bound}，得分 {num(p)} × {num(used)} = {score}"
+    values = {
+        "value": num(x),
+        "target": num(target),
+        "ratio": num(r),
+        "cap": num(cap),
+        "points": num(p),
+        "used": num(used),
+        "score": score,
+    }
+    # One whole sentence per case, so a translation never glues fragments together.
+    if lower and r > cap:
+        text = _(
+            "越低越好：%(target)s ÷ %(value)s = %(ratio)s，封顶 %(cap)s，"
+            "得分 %(points)s × %(used)s = %(score)s"
+        )
+    elif lower:
+        text = _(
+            "越低越好：%(target)s ÷ %(value)s = %(ratio)s，得分 %(points)s × %(used)s = %(score)s"
+        )
+    elif r > cap:
+        text = _(
+            "完成率 %(value)s ÷ %(target)s = %(ratio)s，封顶 %(cap)s，"
+            "得分 %(points)s × %(used)s = %(score)s"
+        )
+    elif r < 0:
+        text = _(
+            "完成率 %(value)s ÷ %(target)s = %(ratio)s，不低于 0，"
+            "得分 %(points)s × %(used)s = %(score)s"
+        )
+    else:
+        text = _(
+            "完成率 %(value)s ÷ %(target)s = %(ratio)s，得分 %(points)s × %(used)s = %(score)s"
+        )
+    return text % values
 
 
 def _tiered(p: float, v: Any, params: Mapping[str, Any], score: str) -> str:
     x = float(v)
     target = params.get("target")
-    if target is not None:
-        r = x / float(target)
-        head = f"比值 {num(x)} ÷ {num(target)} = {num(r)}"
-    else:
-        r = x
-        head = f"数值 {num(x)}"
+    r = x / float(target) if target is not None else x
+    values = {
+        "value": num(x),
+        "target": num(target),
+        "ratio": num(r),
+        "points": num(p),
+        "score": score,
+    }
     for threshold, fraction in params.get("tiers") or []:
         if r >= float(threshold):
-            return (
-                f"{head}，达到 ≥{num(threshold)} 档（系数 {num(fraction)}），"
-                f"得分 {num(p)} × {num(fraction)} = {score}"
-            )
-    floor = float(params.get("floor") or 0.0)
-    return (
-        f"{head}，未达到任何一档，按保底系数 {num(floor)}，得分 {num(p)} × {num(floor)} = {score}"
-    )
+            values |= {"threshold": num(threshold), "fraction": num(fraction)}
+            if target is None:
+                text = _(
+                    "数值 %(value)s，达到 ≥%(threshold)s 档（系数 %(fraction)s），"
+                    "得分 %(points)s × %(fraction)s = %(score)s"
+                )
+            else:
+                text = _(
+                    "比值 %(value)s ÷ %(target)s = %(ratio)s，"
+                    "达到 ≥%(threshold)s 档（系数 %(fraction)s），"
+                    "得分 %(points)s × %(fraction)s = %(score)s"
+                )
+            return text % values
+    values["floor"] = num(float(params.get("floor") or 0.0))
+    if target is None:
+        text = _(
+            "数值 %(value)s，未达到任何一档，按保底系数 %(floor)s，"
+            "得分 %(points)s × %(floor)s = %(score)s"
+        )
+    else:
+        text = _(
+            "比值 %(value)s ÷ %(target)s = %(ratio)s，未达到任何一档，按保底系数 %(floor)s，"
+            "得分 %(points)s × %(floor)s = %(score)s"
+        )
+    return text % values
 
 
 def _rank(p: float, rank: Mapping[str, int] | None, params: Mapping[str, Any], score: str) -> str:
     if not rank:
-        return f"得分 {score}"
+        return _("得分 %(score)s") % {"score": score}
     k, n = int(rank["k"]), int(rank["n"])
     if n <= 1:
-        return f"第 {k} 名 / 共 {n} 名，得满分 {num(p)}"
+        return _("第 %(k)s 名 / 共 %(n)s 名，得满分 %(points)s") % {
+            "k": k,
+            "n": n,
+            "points": num(p),
+        }
     floor = params.get("floor")
     floor = 0.6 if floor is None else float(floor)
-    return (
-        f"第 {k} 名 / 共 {n} 名，"
-        f"得分 {num(p)} × (1 − {num(1 - floor)} × {k - 1} ÷ {n - 1}) = {score}"
-    )
+    return _(
+        "第 %(k)s 名 / 共 %(n)s 名，"
+        "得分 %(points)s × (1 − %(span)s × %(above)s ÷ %(others)s) = %(score)s"
+    ) % {
+        "k": k,
+        "n": n,
+        "points": num(p),
+        "span": num(1 - floor),
+        "above": k - 1,
+        "others": n - 1,
+        "score": score,
+    }
 
 
 def section_formula(section: Mapping[str, Any]) -> str:
@@ -206,19 +321,37 @@ def section_formula(section: Mapping[str, Any]) -> str:
     if source == "process":
         p = section.get("process")
         if p is None:
-            return "未报送日常考核得分，计 0 分"
-        return f"日常考核得分 P = {num(p)}，折算 {num(p)} × {points} ÷ 100 = {score}"
+            return _("未报送日常考核得分，计 0 分")
+        return _(
+            "日常考核得分 P = %(process)s，折算 %(process)s × %(points)s ÷ 100 = %(score)s"
+        ) % {
+            "process": num(p),
+            "points": points,
+            "score": score,
+        }
     if source == "evaluation":
         e = section.get("e")
         if e is None:
-            return f"测评得分 E 折算：E × {points} ÷ 100 = {score}"
-        return f"测评得分 E = {num(e)}，折算 {num(e)} × {points} ÷ 100 = {score}"
+            return _("测评得分 E 折算：E × %(points)s ÷ 100 = %(score)s") % {
+                "points": points,
+                "score": score,
+            }
+        return _("测评得分 E = %(e)s，折算 %(e)s × %(points)s ÷ 100 = %(score)s") % {
+            "e": num(e),
+            "points": points,
+            "score": score,
+        }
     scores = [line.get("score") for line in section.get("indicators", [])]
     terms = " + ".join(num(s) for s in scores if s is not None) or "0"
     rescaled = section.get("rescaled")
     if rescaled:
-        return f"有不涉及指标：({terms}) × {points} ÷ {num(rescaled['applied_points'])} = {score}"
-    return f"各指标得分之和 {terms} = {score}"
+        return _("有不涉及指标：(%(terms)s) × %(points)s ÷ %(applied)s = %(score)s") % {
+            "terms": terms,
+            "points": points,
+            "applied": num(rescaled["applied_points"]),
+            "score": score,
+        }
+    return _("各指标得分之和 %(terms)s = %(score)s") % {"terms": terms, "score": score}
 
 
 def total_formula(explanation: Mapping[str, Any]) -> str:
@@ -235,12 +368,117 @@ def total_formula(explanation: Mapping[str, Any]) -> str:
     总分 = 94.44 + 5 − 1 = 98.44
     """
     bonus = explanation["bonus"]
-    capped = ""
+    values = {
+        "base": num(explanation["base"]),
+        "scale": num(explanation["scale"]),
+        "scaled": num(explanation["scaled"]),
+        "bonus": num(bonus["events"]),
+        "cap": num(bonus.get("cap")),
+        "applied": num(bonus["applied"]),
+        "deduction": num(explanation["deduction"]),
+        "total": num(explanation["total"]),
+    }
     if bonus.get("cap") is not None and float(bonus["events"]) > float(bonus["cap"]):
-        capped = f"（上限 {num(bonus['cap'])}，计 {num(bonus['applied'])}）"
+        text = _(
+            "基础分 %(base)s × 规模系数 %(scale)s = %(scaled)s；"
+            "加分 %(bonus)s（上限 %(cap)s，计 %(applied)s）；扣分 %(deduction)s；"
+            "总分 = %(scaled)s + %(applied)s − %(deduction)s = %(total)s"
+        )
+    else:
+        text = _(
+            "基础分 %(base)s × 规模系数 %(scale)s = %(scaled)s；加分 %(bonus)s；"
+            "扣分 %(deduction)s；总分 = %(scaled)s + %(applied)s − %(deduction)s = %(total)s"
+        )
+    return text % values
+
+
+# The engine writes its grade reasons and worst-vote reasons in Chinese (kaohe.engine.grading,
+# kaohe.engine.score). Each known sentence is matched and rebuilt from its catalogue entry, so
+# Chinese comes back byte for byte and other languages get a translation; anything else (a
+# reason the office typed, a sentence the engine adds later) is shown as written.
+_GRADE_REASONS: tuple[tuple[re.Pattern[str], Callable[[], str]], ...] = (
+    (
+        re.compile(r"一票否决（(?P<items>.+)）：定为最后一个等次，不占名额"),
+        lambda: _("一票否决（%(items)s）：定为最后一个等次，不占名额"),
+    ),
+    (
+        re.compile(r"一票否决（(?P<items>.+)）：不得评为(?P<grade>.+)"),
+        lambda: _("一票否决（%(items)s）：不得评为%(grade)s"),
+    ),
+    (
+        re.compile(r"(?P<grade>.+)：因前序并列留空"),
+        lambda: _("%(grade)s：因前序并列留空"),
+    ),
+    (re.compile(r"(?P<grade>.+)：名额已满"), lambda: _("%(grade)s：名额已满")),
+    (
+        re.compile(r"按总分(?P<total>\S+)排序定为(?P<grade>.+)"),
+        lambda: _("按总分%(total)s排序定为%(grade)s"),
+    ),
+)
+_TIE = re.compile(r"(?P<grade>.+)：并列(?P<count>\d+)人超出剩余名额(?P<places>\d+)个")
+_DOWNGRADE = re.compile(r"降档(?P<count>\d+)次：(?P<before>.+) → (?P<after>.+)")
+_WORST = re.compile(r"评选最差：(?P<votes>\d+)票，占有效票(?P<share>[\d.]+%)")
+
+
+def grade_reason_text(reason: str) -> str:
+    """The engine's grade reason (its parts joined by "；") in the active language.
+
+    >>> grade_reason_text("一票否决（最差部门）：不得评为优秀；按总分96.77排序定为良好")
+    '一票否决（最差部门）：不得评为优秀；按总分96.77排序定为良好'
+    >>> reason = "优秀：并列2人超出剩余名额1个；按总分90.5排序定为良好；降档1次：良好 → 一般"
+    >>> grade_reason_text(reason) == reason
+    True
+    >>> grade_reason_text("另行研究")
+    '另行研究'
+    """
+    if not reason:
+        return reason
+    # Translators: joins the parts of a grade reason.
+    return _("；").join(_reason_part(part) for part in reason.split("；"))
+
+
+def _reason_part(part: str) -> str:
+    for pattern, text in _GRADE_REASONS:
+        match = pattern.fullmatch(part)
+        if match:
+            return text() % match.groupdict()
+    match = _TIE.fullmatch(part)
+    if match:
+        return (
+            ngettext(
+                "%(grade)s：并列%(count)s人超出剩余名额%(places)s个",
+                "%(grade)s：并列%(count)s人超出剩余名额%(places)s个",
+                int(match["places"]),
+            )
+            % match.groupdict()
+        )
+    match = _DOWNGRADE.fullmatch(part)
+    if match:
+        return (
+            ngettext(
+                "降档%(count)s次：%(before)s → %(after)s",
+                "降档%(count)s次：%(before)s → %(after)s",
+                int(match["count"]),
+            )
+            % match.groupdict()
+        )
+    return part
+
+
+def event_reason_text(reason: str) -> str:
+    """An event's reason: the engine's worst-vote sentence translated, others as written.
+
+    >>> event_reason_text("评选最差：16票，占有效票34.78%"), event_reason_text("潜绩加分")
+    ('评选最差：16票，占有效票34.78%', '潜绩加分')
+    """
+    match = _WORST.fullmatch(reason or "")
+    if not match:
+        return reason
     return (
-        f"基础分 {num(explanation['base'])} × 规模系数 {num(explanation['scale'])} = "
-        f"{num(explanation['scaled'])}；加分 {num(bonus['events'])}{capped}；"
-        f"扣分 {num(explanation['deduction'])}；总分 = {num(explanation['scaled'])} + "
-        f"{num(bonus['applied'])} − {num(explanation['deduction'])} = {num(explanation['total'])}"
+        ngettext(
+            "评选最差：%(votes)s票，占有效票%(share)s",
+            "评选最差：%(votes)s票，占有效票%(share)s",
+            int(match["votes"]),
+        )
+        % match.groupdict()
     )

@@ -18,7 +18,9 @@ from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
     METHOD_NAMES,
+    event_reason_text,
     flag_label,
+    grade_reason_text,
     leaf_formula,
     section_formula,
     total_formula,
@@ -109,11 +111,13 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
     for event in explanation["events"]:
         event["type_name"] = EVENT_NAMES.get(event["type"], event["type"])
         event["effect_name"] = EFFECT_NAMES.get(event.get("effect") or "", "")
+        event["reason_text"] = event_reason_text(event.get("reason") or "")
     for evaluation_code, evaluation in explanation["evaluations"].items():
         stored = evaluations.get(evaluation_code)
         evaluation["name"] = stored.name if stored else evaluation_code
         evaluation["options"] = list((stored.options if stored else {}) or {})
     explanation["total_formula"] = total_formula(explanation)
+    explanation["grade_reason_text"] = grade_reason_text(explanation.get("grade_reason") or "")
     explanation["flag_labels"] = [flag_label(flag) for flag in explanation["flags"]]
     explanation["grade_index"] = _grade_index(grades, explanation["grade"])
     data["grades"] = grades

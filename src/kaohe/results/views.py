@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import Role
@@ -37,7 +38,7 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
     try:
         data = selectors.ranking_page(plan_code)
     except Plan.DoesNotExist as missing:
-        raise Http404("没有这个考核方案") from missing
+        raise Http404(_("没有这个考核方案")) from missing
     data["publication"] = selectors.publication_of(plan_code)
     data["can_publish"] = can_publish_results(request.user)
     # Links only to the explanations this user may open (None: all of them).
@@ -50,7 +51,7 @@ def explanation(request: HttpRequest, plan_code: str, assessee_code: str) -> Htt
     try:
         data = selectors.explanation_page(plan_code, assessee_code)
     except AssesseeResult.DoesNotExist as missing:
-        raise Http404("没有这个考核对象的结果") from missing
+        raise Http404(_("没有这个考核对象的结果")) from missing
     return render(request, "results/explanation.html", data)
 
 
@@ -62,12 +63,12 @@ def publish(request: HttpRequest, plan_code: str) -> HttpResponse:
     try:
         if request.POST.get("publish") == "0":
             services.results_unpublish(plan_code=plan_code, actor=actor)
-            messages.success(request, "已撤回结果公布")
+            messages.success(request, _("已撤回结果公布"))
         else:
             services.results_publish(plan_code=plan_code, actor=actor)
-            messages.success(request, "已公布考核结果")
+            messages.success(request, _("已公布考核结果"))
     except Plan.DoesNotExist as missing:
-        raise Http404("没有这个考核方案") from missing
+        raise Http404(_("没有这个考核方案")) from missing
     except services.NotComputedError as error:
         messages.error(request, str(error))
     return redirect("results:ranking", plan_code=plan_code)
