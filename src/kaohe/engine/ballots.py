@@ -201,7 +201,7 @@ def _cells(
     has_value = np.array([v is not None for v in value], dtype=bool)
     valid = has_value[option] & ~void[ballot]
     key = ((assessee * len(groups) + group) * len(options) + option) * 2 + valid
-    keys, counts = np.unique(key, return_counts=True)
+    keys, counts = _histogram(key, len(assessees) * len(groups) * len(options) * 2)
     cells: dict[tuple[str, str], _Cell] = {}
     for packed, count in zip(keys.tolist(), counts.tolist(), strict=True):
         rest, ok = divmod(packed, 2)
@@ -222,6 +222,16 @@ def _cells(
         v = float(value[o])
         cell.values[v] = cell.values.get(v, 0) + count
     return cells, assessees
+
+
+def _histogram(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(key, return_counts=True)` for keys in `range(size)`: a count per possible
+    key when there are not many more of them than marks (no sort of millions of keys)."""
+    if size <= 4 * len(key) + 1_000_000:
+        counts = np.bincount(key, minlength=size)
+        keys = np.flatnonzero(counts)
+        return keys, counts[keys]
+    return np.unique(key, return_counts=True)
 
 
 def aggregate(

@@ -140,7 +140,10 @@ class SectionResult:
             "score": round2(self.score),
         }
         if self.source == "indicators":
-            line["indicators"] = [leaf.explain() for leaf in self.leaves]
+            if self.block is not None:
+                line["indicators"] = self.block.leaf_lines(self.row, self.start, self.stop)
+            else:
+                line["indicators"] = [leaf.explain() for leaf in self.leaf_lines]
             if self.rescaled:
                 line["rescaled"] = {
                     "rule": "sum(scores) * section_points / sum(points of indicators that apply)",

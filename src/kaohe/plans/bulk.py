@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
 import polars as pl
 from django.db import connection, models
 
@@ -43,6 +44,28 @@ def json_text(value: Any) -> str:
     """JSON text as ``OrderedJSONField`` stores it; fails (inside the caller's transaction) on
     anything JSON cannot hold, NaN and infinities included."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def json_texts(values: Iterable[Any]) -> list[str]:
+    """``json_text`` of many values, written by orjson (10× faster; results store 20,000
+    explanations of 40 indicator lines each).
+
+    ``OrderedJSONField`` reads both with ``json.loads`` into equal values: the same key order,
+    compact separators, UTF-8 text, floats in a shortest round-trip form. orjson differs in
+    two ways, both made to fail as ``json_text`` does: it writes NaN and infinities as
+    ``null`` (so the floats are checked first, only where orjson found a ``null``), and it
+    refuses non-string keys (``json.dumps`` would turn them into strings).
+    """
+    texts: list[str] = []
+    for value in values:
+        try:
+            text = orjson.dumps(value)
+        except TypeError as error:  # non-string keys, integers beyond 64 bits, other types
+            raise ValueError(f"not storable as JSON: {error}") from error
+        if b"null" in text:
+            json_text(value)  # raises on NaN / infinity, which orjson wrote as null
+        texts.append(text.decode())
+    return texts
 
 
 def _dtype(field: models.Field[Any, Any]) -> type[pl.DataType]:

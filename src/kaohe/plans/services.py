@@ -17,7 +17,7 @@ from kaohe.engine.model import Indicator as IndicatorData
 from kaohe.evaluation.marks import delete_marks, store_marks
 from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.org.models import Person, Unit
-from kaohe.plans.bulk import bulk_insert, json_text, model_frame
+from kaohe.plans.bulk import bulk_insert, json_text, json_texts, model_frame
 from kaohe.plans.models import (
     Category,
     Event,
@@ -523,7 +523,12 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
         ),
     )
     assessees: list[dict[str, Any]] = as_dict.get("assessees", [])
-    explanations = {item.code: item.explain() for item in results.assessees}
+    # Explanations are written one by one, in the order of ``assessees`` (``to_dict`` lists
+    # ``results.assessees`` in order): only their text is kept, never 20,000 dicts at once.
+    explained = results.assessees
+    if [item.code for item in explained] != [data["code"] for data in assessees]:
+        by_code = {item.code: item for item in explained}
+        explained = [by_code[data["code"]] for data in assessees]
     bulk_insert(
         AssesseeResult,
         model_frame(
@@ -537,10 +542,8 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
                 "rank": [data["rank"] for data in assessees],
                 "total": [data["total"] for data in assessees],
                 "grade": [data["grade"] for data in assessees],
-                "data": [json_text(data) for data in assessees],
-                "explanation": [
-                    json_text(explanations.pop(data["code"], {})) for data in assessees
-                ],
+                "data": json_texts(assessees),
+                "explanation": json_texts(item.explain() for item in explained),
             },
         ),
     )
@@ -555,7 +558,7 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
                 "category": [data["category"] for data in indicators],
                 "indicator": [data["indicator"] for data in indicators],
                 "non_discriminating": [bool(data.get("non_discriminating")) for data in indicators],
-                "data": [json_text(data) for data in indicators],
+                "data": json_texts(indicators),
             },
         ),
     )

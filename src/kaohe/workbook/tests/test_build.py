@@ -237,3 +237,30 @@ def test_ballot_marks_frame_is_checked_and_joined() -> None:
         ("data.ballot_marks[4].assessee", "考核对象 X 不存在"),
         ("data.ballot_marks[5].ballot", "选票编号 B1 已在 YAML 选票中使用（编号重复）"),
     ]
+
+
+def test_a_ballot_id_in_two_groups_of_one_evaluation_is_reported() -> None:
+    document = base()
+    document["evaluations"][0]["groups"].append({"code": "h", "name": "h"})
+    document["data"]["ballot_marks"] = ballot_frame(
+        [
+            ("e", "g", "C1", "U1", "称职", 2),
+            ("e", "h", "C2", "U1", "称职", 3),
+            ("w", "v", "C1", "U2", "", 4),  # the same id in another evaluation: its own ballot
+        ]
+    )
+    assert build_document(document).marks.height == 6
+    document["data"]["ballot_marks"] = ballot_frame(
+        [
+            ("e", "g", "C1", "U1", "称职", 2),
+            ("e", "h", "C2", "U1", "称职", 3),
+            ("e", "g", "C2", "U2", "称职", 4),
+            ("e", "h", "C1", "U2", "称职", 5),
+        ]
+    )
+    with pytest.raises(InputError) as caught:
+        build_document(document)
+    assert [(p.where, p.message) for p in caught.value.problems] == [
+        ("data.ballot_marks[2].ballot", "选票编号 C1 在同一测评中属于多个测评主体（编号重复）"),
+        ("data.ballot_marks[3].ballot", "选票编号 C2 在同一测评中属于多个测评主体（编号重复）"),
+    ]
