@@ -1,4 +1,5 @@
-"""`make bench`: time kaohe on a province-scale year against bare baselines from the same run.
+"""`make bench`: time kaohe on a province-scale year against bare baselines from the same run,
+and the pages of the demo county on a warm server.
 
 Three measurements, each command in a fresh process (wall time and peak RSS):
 
@@ -7,7 +8,11 @@ Three measurements, each command in a fresh process (wall time and peak RSS):
   load     `kaohe load …` into PostgreSQL vs a raw COPY of ballots.csv       goal ≤ 2×
   compute  `kaohe compute PLAN` vs the SQL GROUP BY over the raw table       goal ≤ 2×
 
-Nothing here asserts: the figures are printed as a table and written to bench/out/results.json.
+And `pages` (bench/pages.py): every page of every role of the demo county on a real server on
+127.0.0.1, p50/p95/max per page, goal p95 under 300 ms (issue 3).
+
+Nothing here asserts: the figures are printed as tables and written to bench/out/results.json
+(the commands) and bench/out/pages.json (the pages).
 
     .venv/bin/python bench/run.py --scale 0.02 --only score
 """
@@ -28,6 +33,7 @@ from typing import Any
 # generate, pg and measure are bench/'s sibling modules: bench/ is not a package, and
 # Python puts the script's own directory on the path.
 import generate
+import pages
 import pg
 import polars as pl
 from measure import Run, best_of, run_once
@@ -340,7 +346,7 @@ def peaks(rows: Sequence[Row]) -> list[float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="kaohe 基准测试（make bench）")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20,000 对象、500 万票")
-    parser.add_argument("--only", choices=("score", "load", "compute"))
+    parser.add_argument("--only", choices=(*GOALS, "pages"))
     parser.add_argument("--repeat", type=int, default=1, help="每项运行 N 次，取最快")
     parser.add_argument("--timeout", type=float, default=3600.0, help="单条命令的时限（秒）")
     parser.add_argument("--verify", action="store_true", help="另行（不计时）核对结果")
@@ -348,8 +354,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--fresh-db", action="store_true", help="先删除并重建基准数据库 kaohe_bench"
     )
     parser.add_argument("--output", type=Path, default=generate.OUT / "results.json")
+    parser.add_argument(
+        "--page-requests", type=int, default=pages.REQUESTS, help="pages：每页计时请求数"
+    )
     args = parser.parse_args(argv)
+    wanted = [args.only] if args.only else [*GOALS, "pages"]
+    commands = [name for name in wanted if name in GOALS]
+    if commands:
+        measure_commands(args, commands)
+    if "pages" in wanted:
+        print("\nmeasuring pages (demo county, warm server) …", flush=True)
+        pages.run(pages.Options(requests=max(1, args.page_requests)))
+    return 0
 
+
+def measure_commands(args: argparse.Namespace, wanted: Sequence[str]) -> None:
+    """score, load and compute against their baselines; writes `args.output`."""
     started = time.perf_counter()
     load_before = os.getloadavg()  # the machine is shared: say how busy it was
     workbook = generate.generate(args.scale)
@@ -360,7 +380,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     env = dict(os.environ)
-    wanted = [args.only] if args.only else ["score", "load", "compute"]
     database_url = None
     if {"load", "compute"} & set(wanted):
         if args.fresh_db:
@@ -417,7 +436,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # and a copy beside the workbook, so a quick run does not hide the last full-scale figures
     (Path(workbook.directory) / "results.json").write_text(text, encoding="utf-8")
     print(f"\nfigures written to {_shown([str(args.output.resolve())])}")
-    return 0
 
 
 if __name__ == "__main__":
