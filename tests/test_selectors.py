@@ -114,3 +114,24 @@ def test_reads_are_constant_in_plan_size(two_plans: tuple[Document, Document]) -
             plan_results_dict(plan)
         counts.append((len(document_queries), len(results_queries)))
     assert counts[0] == counts[1]
+
+
+def test_plan_document_without_marks_keeps_everything_else() -> None:
+    """The builder's pages read the structure without the ballot marks (make bench: pages)."""
+    from kaohe.plans.selectors import plan_document
+    from kaohe.plans.services import plan_load
+    from kaohe.workbook.read import read_document
+    from kaohe.workbook.tests.examples import EXAMPLES_DIR
+
+    document = read_document([EXAMPLES_DIR / "example-1001.yaml"])
+    plan_load(document=document)
+    full = plan_document("2025-annual")
+    light = plan_document("2025-annual", marks=False)
+    assert full.marks.height == document.marks.height > 0
+    assert light.marks.height == 0 and light.marks.columns == full.marks.columns
+    assert (light.plan, light.assessees, light.values, light.events) == (
+        full.plan,
+        full.assessees,
+        full.values,
+        full.events,
+    )

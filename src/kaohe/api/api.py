@@ -7,11 +7,36 @@ schema to it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from kaohe.api import accounts, builder, dashboards, entry, errors, plans, results
 
-api = NinjaAPI(
+
+class KaoheAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema is built once per process and path prefix.
+
+    django-ninja rebuilds the schema on every request (≈100 ms of pydantic work, the slowest
+    page in `make bench`); the routes cannot change after start-up, so neither can the schema.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[str, OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self._schemas[path_prefix]
+
+
+api = KaoheAPI(
     title="kaohe 考核 API",
     version="1",
     description=(

@@ -415,11 +415,12 @@ def points_report(
 # Services: every write validates the whole document and stores it with plan_load
 
 
-def plan_raw(plan_code: str) -> dict[str, Any]:
+def plan_raw(plan_code: str, *, marks: bool = True) -> dict[str, Any]:
     """The stored plan as a raw document (ballots as a frame: exact and fast to rebuild).
 
-    Raises ``Plan.DoesNotExist``."""
-    return document_to_raw(plan_document(plan_code), marks="frame")
+    ``marks=False`` leaves the ballot marks out: enough to show and check the structure, never
+    to save (``plan_change`` reads the whole plan itself). Raises ``Plan.DoesNotExist``."""
+    return document_to_raw(plan_document(plan_code, marks=marks), marks="frame")
 
 
 def preview(raw: dict[str, Any], change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:

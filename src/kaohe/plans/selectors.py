@@ -27,6 +27,7 @@ from kaohe.engine.model import (
     Unit,
     Value,
     VetoItem,
+    empty_marks,
 )
 from kaohe.evaluation import models as evaluation_models
 from kaohe.evaluation.marks import load_marks
@@ -44,8 +45,12 @@ from kaohe.results.models import (
 # The stored document
 
 
-def plan_document(plan_code: str) -> Document:
-    """Rebuild the ``Document`` stored by ``plan_load`` (raises ``Plan.DoesNotExist``)."""
+def plan_document(plan_code: str, *, marks: bool = True) -> Document:
+    """Rebuild the ``Document`` stored by ``plan_load`` (raises ``Plan.DoesNotExist``).
+
+    ``marks=False`` leaves the ballot marks out (an empty frame): for pages that show or check
+    the plan's structure, where reading millions of marks would be all the cost.
+    """
     plan = models.Plan.objects.get(code=plan_code)
     evaluations, evaluation_codes, group_codes = _evaluations(plan)
     assessees = list(
@@ -82,7 +87,9 @@ def plan_document(plan_code: str) -> Document:
             )
             for row in models.Event.objects.filter(plan=plan).order_by("order")
         ),
-        marks=load_marks(evaluations=evaluation_codes, groups=group_codes),
+        marks=(
+            load_marks(evaluations=evaluation_codes, groups=group_codes) if marks else empty_marks()
+        ),
     )
 
 

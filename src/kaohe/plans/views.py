@@ -42,8 +42,9 @@ def _actor(request: HttpRequest) -> str:
 
 
 def _raw(plan_code: str) -> Raw:
+    """The plan to show or check, without its ballot marks (saving reads the whole plan)."""
     try:
-        return builder.plan_raw(plan_code)
+        return builder.plan_raw(plan_code, marks=False)
     except Plan.DoesNotExist as missing:
         raise Http404(_("没有这个考核方案")) from missing
 

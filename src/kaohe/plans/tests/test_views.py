@@ -265,7 +265,7 @@ def test_editor_queries_do_not_grow_with_the_plan(office: Client) -> None:
     plan_compute(plan_code=document.plan.code)
     small = _editor_queries(office, "2025-four")
     demo = _editor_queries(office, document.plan.code)
-    assert small == demo == 16  # session, user, then plan_document's 14 reads
+    assert small == demo == 14  # session, user, then plan_document's 12 reads (no marks)
 
 
 def test_compute_scores_the_plan_and_shows_its_ranking(office: Client) -> None:
