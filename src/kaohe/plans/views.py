@@ -238,7 +238,7 @@ def compute(request: HttpRequest, plan_code: str) -> HttpResponse:
         plan_compute(plan_code=plan_code, actor=_actor(request))
     except Plan.DoesNotExist as missing:
         raise Http404(_("没有这个考核方案")) from missing
-    messages.success(request, _("已重新计算，排名和等次已更新（公布状态需重新确认）。"))
+    messages.success(request, _("已计算，排名和等次已更新（如需公开，请重新公布）。"))
     return redirect("results:ranking", plan_code=plan_code)
 
 
