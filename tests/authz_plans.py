@@ -46,6 +46,7 @@ CASES: tuple[Case, ...] = (
         note="the office scores the plan and is sent to its ranking",
     ),
     Case("plans:settings", f"{BASE}/settings/", office()),
+    Case("plans:members", f"{BASE}/members/", office()),
     Case("plans:vetoes", f"{BASE}/vetoes/", office()),
     Case("plans:node_add", f"{BASE}/nodes/add/?parent=0.0", office()),
     Case("plans:node_edit", f"{BASE}/nodes/0.0.1/", office()),

@@ -436,6 +436,42 @@ def preview(raw: dict[str, Any], change: Callable[[dict[str, Any]], object]) -> 
     return copied
 
 
+def member_kind(raw: Mapping[str, Any]) -> str:
+    """Where a plan's assessees are listed in the organisation: ``units`` or ``people``."""
+    return "people" if (raw.get("plan") or {}).get("assessees") == "people" else "units"
+
+
+def set_members(raw: dict[str, Any], categories: Mapping[str, str | None]) -> int:
+    """Put units (or people) into the plan's categories: code → category code, or None for
+    "not assessed in this plan". Returns how many changed. Raises ``NodeNotFound`` for a code
+    the organisation does not have; whether the result is valid is the builder's to say (a
+    category the plan does not declare, data left for someone taken out of the plan …).
+
+    >>> units = [{"code": "XZ01", "name": "城关镇"},
+    ...          {"code": "BM01", "name": "县发改局", "category": "d"}]
+    >>> raw = {"plan": {"assessees": "units"}, "organization": {"units": units}}
+    >>> set_members(raw, {"XZ01": "t", "BM01": None})
+    2
+    >>> raw["organization"]["units"]
+    [{'code': 'XZ01', 'name': '城关镇', 'category': 't'}, {'code': 'BM01', 'name': '县发改局'}]
+    """
+    rows = {str(row.get("code")): row for row in raw["organization"].get(member_kind(raw)) or []}
+    unknown = sorted(set(categories) - set(rows))
+    if unknown:
+        raise NodeNotFound(f"组织中没有 {', '.join(unknown)}")
+    changed = 0
+    for code, category in categories.items():
+        row = rows[code]
+        if (row.get("category") or None) == (category or None):
+            continue
+        changed += 1
+        if category:
+            row["category"] = category
+        else:
+            row.pop("category", None)
+    return changed
+
+
 @transaction.atomic
 def plan_change(
     *,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:plan_code>/compute/", views.compute, name="compute"),
     path("<str:plan_code>/points/", views.points, name="points"),
     path("<str:plan_code>/settings/", views.settings, name="settings"),
+    path("<str:plan_code>/members/", views.members, name="members"),
     path("<str:plan_code>/vetoes/", views.vetoes, name="vetoes"),
     path("<str:plan_code>/nodes/add/", views.node_add, name="node_add"),
     path("<str:plan_code>/nodes/<str:ref>/", views.node_edit, name="node_edit"),

@@ -304,6 +304,48 @@ def settings(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
+@office_only
+def members(request: HttpRequest, plan_code: str) -> HttpResponse:
+    """考核对象: which units (or people) the plan assesses, and in which category."""
+    raw = _raw(plan_code)
+    kind = builder.member_kind(raw)
+    categories = [(c.get("code"), c.get("name")) for c in raw["plan"]["categories"]]
+    rows = list(raw["organization"].get(kind) or [])
+    others: list[builder.PathProblem] = []
+    if request.method == "POST":
+        chosen = {str(row["code"]): request.POST.get(f"cat-{row['code']}") or None for row in rows}
+        try:
+            changed = builder.plan_change(
+                plan_code=plan_code,
+                change=lambda r: builder.set_members(r, chosen),
+                actor=_actor(request),
+                action="members",
+            )
+        except BuildFailed as failed:
+            others = failed.problems
+            for row in rows:  # show what was posted, next to the problems it caused
+                row["category"] = chosen[str(row["code"])]
+        else:
+            messages.success(request, _("考核对象已保存（%(n)s 处变动）") % {"n": changed})
+            return redirect(_editor_url(plan_code))
+    counts = {code: 0 for code, _name in categories}
+    for row in rows:
+        if row.get("category") in counts:
+            counts[row["category"]] += 1
+    return render(
+        request,
+        "plans/members.html",
+        {
+            "plan": raw["plan"],
+            "plan_code": plan_code,
+            "kind": kind,
+            "rows": rows,
+            "categories": [(code, name, counts[code]) for code, name in categories],
+            "others": others,
+        },
+    )
+
+
 def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 

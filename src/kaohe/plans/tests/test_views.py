@@ -279,3 +279,29 @@ def test_compute_scores_the_plan_and_shows_its_ranking(office: Client) -> None:
     assert Plan.objects.filter(code=SMALL, computation__isnull=False).exists()
     assert office.get(response["Location"]).status_code == 200
     assert office.post("/office/plans/no-such-plan/compute/").status_code == 404
+
+
+def test_members_put_units_into_categories_through_the_builder(office: Client) -> None:
+    from kaohe.plans.models import PlanAssessee
+    from kaohe.plans.tests.util import small_raw
+
+    raw = small_raw()
+    raw["organization"]["units"].append({"code": "U3", "name": "丙乡"})  # not assessed yet
+    plan_load(document=build_document(raw), actor="test")
+    page = office.get(f"/office/plans/{SMALL}/members/")
+    assert page.status_code == 200 and "丙乡" in page.content.decode()
+
+    def assessed() -> list[str]:
+        rows = PlanAssessee.objects.filter(plan__code=SMALL).order_by("code")
+        return list(rows.values_list("code", flat=True))
+
+    # Taking U2 out while it still has a value is refused by the builder; nothing changes.
+    refused = office.post(f"/office/plans/{SMALL}/members/", {"cat-U1": "township"})
+    assert refused.status_code == 200
+    assert "U2" in refused.content.decode() and assessed() == ["U1", "U2"]
+    # Adding U3 to 乡镇 is saved, and the editor says so.
+    saved = office.post(
+        f"/office/plans/{SMALL}/members/",
+        {"cat-U1": "township", "cat-U2": "township", "cat-U3": "township"},
+    )
+    assert saved.status_code == 302 and assessed() == ["U1", "U2", "U3"]
