@@ -64,6 +64,8 @@ messages: install
 	cd src/kaohe/accounts && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/web && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/results && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/plans && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/entry && ../../../$(VENV)/bin/django-admin compilemessages
 
 test: system-deps lint test-sqlite test-postgresql
 

@@ -109,3 +109,23 @@ def test_an_invalid_value_shows_its_message_and_saves_nothing(grid: tuple[Page, 
     expect(page.locator("#grid .notice.error")).to_have_count(0)
     after = stored_values(code, INDICATOR)
     assert (after[codes[0]], after[codes[1]]) == (88.0, 90.0)
+
+
+def test_paste_status_in_english(grid: tuple[Page, str]) -> None:
+    """grid.js takes its status texts from the page (data-msg-*), so they follow the
+    language: one row pasted into the last cell, one more that does not fit."""
+    page, code = grid
+    page.goto("/")
+    page.get_by_role("button", name="English").click()  # the language switch
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=WAIT_MS)
+    page.goto(f"/entry/{code}/indicators/{INDICATOR}/")
+    cells = page.locator("input[data-grid-cell]")
+    expect(cells).to_have_count(9)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("text => navigator.clipboard.writeText(text)", "80\n81\n")
+    cells.nth(8).click()
+    page.keyboard.press("Control+V")
+    expect(page.locator("[data-grid-status]")).to_have_text(
+        "Pasted 1 row, not saved yet; 1 more row did not fit in the grid and was not pasted"
+    )
+    expect(cells.nth(8)).to_have_value("80")

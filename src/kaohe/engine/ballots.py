@@ -137,6 +137,8 @@ class _Cell:
     sat: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     values: dict[float, int] = field(default_factory=dict)
+    # dimensions form: per dimension, the sum of its ratings' values over the valid marks.
+    dimension_sums: tuple[float, ...] = ()
 
 
 def _mean(values: dict[float, int], trim: int) -> tuple[float, int]:
@@ -202,6 +204,13 @@ def _cells(
     valid = has_value[option] & ~void[ballot]
     key = ((assessee * len(groups) + group) * len(options) + option) * 2 + valid
     keys, counts = _histogram(key, len(assessees) * len(groups) * len(options) * 2)
+    sums = (
+        _dimension_sums(
+            evaluation, labels, keys, counts, len(options), len(assessees) * len(groups)
+        )
+        if evaluation.form == "dimensions"
+        else None
+    )
     cells: dict[tuple[str, str], _Cell] = {}
     for packed, count in zip(keys.tolist(), counts.tolist(), strict=True):
         rest, ok = divmod(packed, 2)
@@ -211,6 +220,8 @@ def _cells(
         cell = cells.get(cell_key)
         if cell is None:
             cell = cells[cell_key] = _Cell()
+            if sums is not None:
+                cell.dimension_sums = tuple(sums[rest].tolist())
         if not ok:
             cell.void += count
             continue
@@ -222,6 +233,36 @@ def _cells(
         v = float(value[o])
         cell.values[v] = cell.values.get(v, 0) + count
     return cells, assessees
+
+
+def _dimension_sums(
+    evaluation: Evaluation,
+    labels: list[tuple[str, ...]],
+    keys: np.ndarray,
+    counts: np.ndarray,
+    options: int,
+    cells: int,
+) -> np.ndarray:
+    """Per (assessee, group) cell and dimension: the sum of the dimension's rating values
+    over the valid marks, from the histogram of distinct option texts (not per mark).
+
+    Valid dimensions marks name a known label for every dimension, so each distinct text
+    contributes ``count × options[label]`` to each dimension. The histogram's keys are
+    sorted, so the sums never depend on the order of the marks.
+    """
+    width = len(evaluation.dimensions)
+    # Value of each distinct text's rating per dimension (0 where the text is not valid:
+    # such texts only ever appear with valid = 0 and are filtered below).
+    per_text = np.zeros((options, width), dtype=np.float64)
+    for o, rated in enumerate(labels):
+        if len(rated) == width and all(label in evaluation.options for label in rated):
+            per_text[o] = [float(evaluation.options[label]) for label in rated]
+    rest, ok = np.divmod(keys, 2)
+    cell, option = np.divmod(rest, options)
+    chosen = ok == 1
+    sums = np.zeros((cells, width), dtype=np.float64)
+    np.add.at(sums, cell[chosen], counts[chosen, None] * per_text[option[chosen]])
+    return sums
 
 
 def _histogram(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -254,8 +295,11 @@ def aggregate(
         weights = 0.0
         flags: list[str] = []
         valid_total = void_total = top_total = sat_total = 0
+        dimension_sums = [0.0] * len(evaluation.dimensions)
         for group in groups:
             cell = cells.get((code, group.code), empty)
+            for index, total in enumerate(cell.dimension_sums):
+                dimension_sums[index] += total
             n_valid = cell.valid
             valid_total += n_valid
             void_total += cell.void
@@ -306,6 +350,14 @@ def aggregate(
             ),
             flags=tuple(flags),
             handling=handling,
+            dimensions=(
+                {
+                    d: (total / valid_total if valid_total else None)
+                    for d, total in zip(evaluation.dimensions, dimension_sums, strict=True)
+                }
+                if evaluation.form == "dimensions"
+                else None
+            ),
         )
     return results
 

@@ -46,6 +46,10 @@ class EvaluationResult:
     satisfaction_rate: float | None
     flags: tuple[str, ...] = ()
     handling: bool = False  # integrity kind: listed for organisational handling (组织处理)
+    # dimensions form only: per dimension (德/能/勤/绩/廉 …), the mean value (0–100) of its
+    # ratings over the valid marks of every group, untrimmed and unweighted. Descriptive (the
+    # radar chart); it is reported in the explanation only, never in the results JSON.
+    dimensions: dict[str, float | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -259,6 +263,10 @@ class AssesseeResult:
                 "flags": list(e.flags),
                 "handling": e.handling,
             }
+            if e.dimensions is not None:
+                evaluations[code]["dimensions"] = {
+                    d: round2_opt(mean) for d, mean in e.dimensions.items()
+                }
         return {
             "code": self.code,
             "name": self.name,

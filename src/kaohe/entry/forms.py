@@ -45,10 +45,16 @@ class EventForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assessee"].choices = [("", "—")] + [
-            (code, f"{name}（{code}）") for code, name in assessees
+            (code, _("%(name)s（%(code)s）") % {"name": name, "code": code})
+            for code, name in assessees
         ]
         self.fields["item"].choices = [("", "—")] + [
-            (item, f"{item}（{EFFECT_NAMES.get(effect, effect)}）") for item, effect in vetoes
+            (
+                item,
+                _("%(item)s（%(effect)s）")
+                % {"item": item, "effect": EFFECT_NAMES.get(effect, effect)},
+            )
+            for item, effect in vetoes
         ]
 
     def add_problems(self, error: InputError) -> None:

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.policy import role_of
@@ -165,7 +166,13 @@ def values_save(
     for code, text in rows.items():
         leaf = leaves.get(assessees.get(code, -1))
         if leaf is None:
-            problems.append(Problem(code, f"考核对象 {code} 不在指标 {indicator} 的填报范围内"))
+            problems.append(
+                Problem(
+                    code,
+                    _("考核对象 %(assessee)s 不在指标 %(indicator)s 的填报范围内")
+                    % {"assessee": code, "indicator": indicator},
+                )
+            )
             continue
         if text is None or (isinstance(text, str) and not text.strip()):
             parsed[code] = None  # missing, as a blank cell is in a document
@@ -175,7 +182,12 @@ def values_save(
         problems.extend(found.items)
         parsed[code] = value
     if not leaves and not problems:
-        problems.append(Problem(indicator, f"指标 {indicator} 不是可填报的末级指标"))
+        problems.append(
+            Problem(
+                indicator,
+                _("指标 %(indicator)s 不是可填报的末级指标") % {"indicator": indicator},
+            )
+        )
     if problems:
         raise InputError(problems)
     result, keys = _values_write(plan, {(code, indicator): value for code, value in parsed.items()})
@@ -211,7 +223,9 @@ def values_import(*, plan_code: str, path: str | Path, actor: Account) -> SaveRe
         + [f"data.{key}" for key in raw.get("data", {}) if key not in ("values", "value_rows")]
     )
     if extra:
-        message = f"只能上传「指标值」工作表或 values.csv；文件中还有：{'、'.join(extra)}"
+        message = _("只能上传「指标值」工作表或 values.csv；文件中还有：%(extra)s") % {
+            "extra": "、".join(extra)
+        }
         raise InputError([Problem(str(path), message)])
     data = raw.get("data", {})
     document = plan_document(plan_code)
@@ -267,7 +281,11 @@ def _check_import_scope(
         code = str(indicator).strip()
         if (known.category, code) not in allowed:
             where: DocPath = ("data", "values", index, "indicator")
-            p.add(where, f"指标 {code}（类别 {known.category}）不是{actor.assessor}负责填报的指标")
+            p.add(
+                where,
+                _("指标 %(indicator)s（类别 %(category)s）不是%(assessor)s负责填报的指标")
+                % {"indicator": code, "category": known.category, "assessor": actor.assessor},
+            )
 
 
 def _values_write(
@@ -391,7 +409,7 @@ def event_add(
     data = PlanData(code=plan.code, name=plan.name, year=plan.year, categories=(), vetoes=vetoes)
     built = build_events([raw], p, known, data)
     if not (reason or "").strip():
-        p.add(("data", "events", 0, "reason"), "请填写事由")
+        p.add(("data", "events", 0, "reason"), _("请填写事由"))
     header = _evidence_check(evidence, p)
     if p.items:
         raise InputError(p.items)
@@ -485,13 +503,16 @@ def _evidence_check(evidence: Upload | None, p: Problems) -> bytes | None:
     here: DocPath = ("data", "events", 0, "evidence")
     suffix = Path(evidence.name or "").suffix.lower()
     if suffix not in EVIDENCE_TYPES:
-        p.add(here, "佐证材料只能是 pdf、jpg、png、docx 或 xlsx 文件")
+        p.add(here, _("佐证材料只能是 pdf、jpg、png、docx 或 xlsx 文件"))
         return None
     if (evidence.size or 0) > EVIDENCE_MAX_BYTES:
-        p.add(here, f"佐证材料不能超过 {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB")
+        p.add(
+            here,
+            _("佐证材料不能超过 %(size)s MB") % {"size": EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        )
         return None
     if not evidence.size:
-        p.add(here, "佐证材料是空文件")
+        p.add(here, _("佐证材料是空文件"))
         return None
     header = b""
     for chunk in evidence.chunks():
@@ -499,7 +520,7 @@ def _evidence_check(evidence: Upload | None, p: Problems) -> bytes | None:
         if len(header) >= 16:
             break
     if not any(header.startswith(magic) for magic in EVIDENCE_TYPES[suffix]):
-        p.add(here, f"佐证材料的内容不是 {suffix[1:]} 文件")
+        p.add(here, _("佐证材料的内容不是 %(type)s 文件") % {"type": suffix[1:]})
         return None
     return header
 

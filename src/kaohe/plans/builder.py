@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import Document
@@ -458,7 +459,7 @@ def set_members(raw: dict[str, Any], categories: Mapping[str, str | None]) -> in
     rows = {str(row.get("code")): row for row in raw["organization"].get(member_kind(raw)) or []}
     unknown = sorted(set(categories) - set(rows))
     if unknown:
-        raise NodeNotFound(f"组织中没有 {', '.join(unknown)}")
+        raise NodeNotFound(_("组织中没有 %(codes)s") % {"codes": ", ".join(unknown)})
     changed = 0
     for code, category in categories.items():
         row = rows[code]
@@ -492,7 +493,13 @@ def plan_change(
     plan = raw.get("plan")
     if isinstance(plan, dict) and plan.get("code") != plan_code:
         raise BuildFailed(
-            [PathProblem(("plan", "code"), "plan.code", f"方案代码不能修改（应为 {plan_code}）")]
+            [
+                PathProblem(
+                    ("plan", "code"),
+                    "plan.code",
+                    _("方案代码不能修改（应为 %(code)s）") % {"code": plan_code},
+                )
+            ]
         )
     document = check_document(raw)
     plan_load(document=document, actor=actor)
@@ -507,7 +514,13 @@ def plan_change(
 
 def _exists_problem(code: str) -> BuildFailed:
     return BuildFailed(
-        [PathProblem(("plan", "code"), "plan.code", f"方案代码 {code} 已存在，请换一个代码")]
+        [
+            PathProblem(
+                ("plan", "code"),
+                "plan.code",
+                _("方案代码 %(code)s 已存在，请换一个代码") % {"code": code},
+            )
+        ]
     )
 
 

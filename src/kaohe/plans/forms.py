@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.errors import Path
 from kaohe.plans.builder import PathProblem, Ref, parse_ref
@@ -54,7 +55,8 @@ class PlanCreateForm(forms.Form):
     name = _text(_("方案名称"))
     year = _text(_("年度"))
     assessees = forms.ChoiceField(
-        label=_("考核对象"), choices=(("units", _("单位")), ("people", _("人员")))
+        label=pgettext_lazy("the plan's assessees", "考核对象"),
+        choices=(("units", _("单位")), ("people", _("人员"))),
     )
     organization_name = _text(_("组织名称"), _("如 某某县"))
     category_code = _text(_("第一个考核类别代码"), _("如 township"))

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import Role
@@ -192,11 +193,11 @@ def _params_summary(node: Mapping[str, Any]) -> str:
             continue
         shown = node[key]
         if key == "tiers":
-            shown = forms.tiers_text(shown).replace("\n", "；")
+            shown = forms.tiers_text(shown).replace("\n", str(pgettext("separator", "；")))
         elif key == "grades":
-            shown = "，".join(f"{k}={v}" for k, v in node[key].items())
+            shown = pgettext("separator", "，").join(f"{k}={v}" for k, v in node[key].items())
         parts.append(f"{key}: {shown}")
-    return "；".join(parts)
+    return pgettext("separator", "；").join(parts)
 
 
 def _points_context(

@@ -14,6 +14,7 @@ from typing import Any
 from kaohe.evaluation.models import Evaluation
 from kaohe.plans import selectors as plan_selectors
 from kaohe.plans.models import Grade, Indicator, Plan, Section
+from kaohe.results import charts
 from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
@@ -26,7 +27,7 @@ from kaohe.results.formulas import (
     total_formula,
     value_text,
 )
-from kaohe.results.models import IndicatorDiagnostic, Publication
+from kaohe.results.models import AssesseeResult, IndicatorDiagnostic, Publication
 
 PARAMS = ("target", "cap", "direction", "tiers", "floor", "grades", "per")
 
@@ -36,7 +37,8 @@ def plan_list() -> list[dict[str, Any]]:
 
 
 def ranking_page(plan_code: str) -> dict[str, Any]:
-    """Ranking per category with section columns, grade counts and flagged indicators."""
+    """Ranking per category with section columns, grade counts and every leaf indicator's
+    diagnostics (non-discriminating first), plus the plan-level share of those."""
     data = plan_selectors.ranking(plan_code)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in (
@@ -53,13 +55,7 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
     ):
         grades[category].append(name)
     names = dict(Indicator.objects.filter(plan__code=plan_code).values_list("code", "name"))
-    diagnostics: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for category, stats in (
-        IndicatorDiagnostic.objects.filter(plan__code=plan_code, non_discriminating=True)
-        .order_by("order")
-        .values_list("category", "data")
-    ):
-        diagnostics[category].append({**stats, "name": names.get(stats["indicator"], "")})
+    diagnostics, summary = _diagnostics(plan_code, names)
     for category in data["categories"]:
         code = category["code"]
         category["sections"] = sections[code]
@@ -71,8 +67,63 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
             result["section_list"] = [result["sections"].get(s["code"]) for s in sections[code]]
             result["flag_labels"] = [flag_label(flag) for flag in result["flags"]]
         category["grade_counts"] = list(counts.items())
-        category["flagged"] = diagnostics[code]
+        category["diagnostics"] = diagnostics[code]
+        category["diagnostics_summary"] = _share(diagnostics[code])
+        category["flagged"] = [row for row in diagnostics[code] if row["non_discriminating"]]
+    data["diagnostics_summary"] = summary
+    charts.ranking_charts(data)
     return data
+
+
+def _diagnostics(
+    plan_code: str, names: dict[str, str]
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """指标区分度 of every leaf indicator per category (scoring.md §6), one query.
+
+    Each category's rows put the non-discriminating indicators first (the ones to cancel or
+    adjust), then the rest, each group in the plan's order. The summary is the plan-level
+    share of non-discriminating indicators and the threshold that flagged them.
+    """
+    rows = (
+        IndicatorDiagnostic.objects.filter(plan__code=plan_code)
+        .order_by("order")
+        .values_list("category", "non_discriminating", "data", "plan__non_discriminating_share")
+    )
+    diagnostics: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    threshold: float | None = None
+    for category, flagged, stats, plan_threshold in rows:
+        threshold = plan_threshold
+        diagnostics[category].append(
+            {
+                **stats,
+                "name": names.get(stats["indicator"], ""),
+                "non_discriminating": bool(flagged),
+                "full_percent": _percent(stats.get("full_share")),
+            }
+        )
+    for category_rows in diagnostics.values():
+        # sort is stable: the plan's order is kept inside each group.
+        category_rows.sort(key=lambda row: not row["non_discriminating"])
+    every = [row for category_rows in diagnostics.values() for row in category_rows]
+    summary = {**_share(every), "threshold": threshold, "threshold_percent": _percent(threshold)}
+    return diagnostics, summary
+
+
+def _share(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How many indicators, how many non-discriminating, and their share (None if none)."""
+    flagged = sum(1 for row in rows if row["non_discriminating"])
+    share = flagged / len(rows) if rows else None
+    return {
+        "indicators": len(rows),
+        "non_discriminating": flagged,
+        "share": share,
+        "percent": _percent(share),
+    }
+
+
+def _percent(share: float | None) -> float | None:
+    """A share as a percentage for display (the template rounds it)."""
+    return None if share is None else share * 100
 
 
 def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
@@ -90,11 +141,14 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
         row.code: row
         for row in Evaluation.objects.filter(plan__code=plan_code).prefetch_related("groups")
     }
-    grades = list(
+    grade_rows = list(
         Grade.objects.filter(plan__code=plan_code, category__code=category)
         .order_by("order")
-        .values_list("name", flat=True)
+        .values_list("name", "plan__computation__computed_at")
     )
+    grades = [name for name, _ in grade_rows]
+    # The computation time (the charts' cache key) rides on this query: a join, no extra query.
+    computed_at = grade_rows[0][1] if grade_rows else None
     for section in explanation["sections"]:
         evaluation_code = section.get("evaluation")
         if evaluation_code and evaluation_code in explanation["evaluations"]:
@@ -121,6 +175,16 @@ def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
     explanation["flag_labels"] = [flag_label(flag) for flag in explanation["flags"]]
     explanation["grade_index"] = _grade_index(grades, explanation["grade"])
     data["grades"] = grades
+    charts.explanation_charts(
+        data,
+        computed_at=computed_at,
+        category_dimensions=lambda: [
+            explained["evaluations"]
+            for explained in AssesseeResult.objects.filter(
+                plan__code=plan_code, category=category
+            ).values_list("explanation", flat=True)
+        ],
+    )
     return data
 
 

@@ -65,13 +65,13 @@ def test_language_switch_to_english_and_back() -> None:
     assert "暂无已公布的考核结果" in client.get("/").content.decode()
 
 
-# Every app's catalogue; the three that must exist are named so a moved one is noticed.
+# Every app's catalogue; the ones that must exist are named so a moved one is noticed.
 CATALOGUES = sorted(APPS.glob("*/locale/*/LC_MESSAGES/django.po"))
 
 
 def test_every_app_with_pages_has_an_english_catalogue() -> None:
     apps = {po.relative_to(APPS).parts[0] for po in CATALOGUES}
-    assert {"accounts", "web", "results"} <= apps
+    assert {"accounts", "web", "results", "plans", "entry"} <= apps
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext missing: make system-deps")
@@ -93,3 +93,18 @@ def test_compiled_catalogue_matches_its_po_file(po: Path, tmp_path: Path) -> Non
         assert (
             gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(compiled)._catalog
         )  # type: ignore[attr-defined]
+
+
+def test_a_message_shared_by_catalogues_has_one_translation() -> None:
+    """Django merges every app's catalogue into one per language (the first app in
+    INSTALLED_APPS wins), so a msgid two apps share must read the same in both; a page
+    would otherwise show the other app's wording. Different meanings take a context."""
+    seen: dict[object, dict[str, str]] = {}
+    for po in CATALOGUES:
+        with po.with_suffix(".mo").open("rb") as shipped:
+            catalog = gettext.GNUTranslations(shipped)._catalog  # type: ignore[attr-defined]
+        for msgid, translation in catalog.items():
+            if msgid:  # "" is the header
+                seen.setdefault(msgid, {})[po.relative_to(APPS).parts[0]] = translation
+    clashes = {msgid: apps for msgid, apps in seen.items() if len(set(apps.values())) > 1}
+    assert not clashes, clashes

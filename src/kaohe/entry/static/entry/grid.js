@@ -27,6 +27,16 @@
     cell.classList.toggle("changed", changed);
   }
 
+  // Status texts come translated from the template (data-msg-NAME and data-msg-NAME-one on
+  // the grid form), so the page speaks the user's language; {count} is filled in here.
+  function message(cell, name, count) {
+    var grid = cell.closest("[data-grid]");
+    if (!grid) return "";
+    var text = (count === 1 && grid.getAttribute("data-msg-" + name + "-one")) ||
+      grid.getAttribute("data-msg-" + name) || "";
+    return text.replace("{count}", String(count));
+  }
+
   function announce(cell, text) {
     var grid = cell.closest("[data-grid]");
     var status = grid && grid.querySelector("[data-grid-status]");
@@ -78,9 +88,9 @@
       filled += 1;
     });
     var left = lines.length - filled;
-    var message = "已粘贴 " + filled + " 行，尚未保存";
-    if (left > 0) message += "；另有 " + left + " 行超出表格，未粘贴";
-    announce(cell, message);
+    var text = message(cell, "pasted", filled);
+    if (left > 0) text += message(cell, "overflow", left);
+    announce(cell, text);
     focusCell(list, Math.min(start + filled, list.length) - 1);
   });
 
