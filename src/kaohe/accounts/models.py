@@ -78,8 +78,11 @@ class User(AbstractUser):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The Django admin's door is derived from the role, never set by hand.
+        # The Django admin's door is derived from the role, never set by hand. Nobody is a
+        # superuser: Django lets a superuser past every permission check, which would put a
+        # `createsuperuser` account above the role rules (unpublished results in the admin).
         self.is_staff = self.role in STAFF_ROLES
+        self.is_superuser = False
         super().save(*args, **kwargs)
 
     @property

@@ -84,6 +84,9 @@ def chart_context() -> Iterator[None]:
         "font.family": font_families(),
         "font.size": FONT_SIZE,
         "axes.unicode_minus": False,  # an ASCII minus exists in every face
+        # Names are the office's text, never formulas: "$" must not start mathtext (a name
+        # like "$\\frac{$" would make the chart, and the public ranking page, fail).
+        "text.parse_math": False,
         "axes.edgecolor": LINE,
         "axes.labelcolor": INK,
         "text.color": INK,

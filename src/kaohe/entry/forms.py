@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.entry.services import EVIDENCE_TYPES
@@ -69,4 +70,7 @@ class UploadForm(forms.Form):
         label=_("指标值文件"),
         help_text=_("Excel 工作簿的「指标值」工作表（.xlsx），或 values.csv"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        # Only the two formats the page offers: the readers also take YAML and JSON, whose
+        # whole documents have no place in an assessor's upload.
+        validators=[FileExtensionValidator(["xlsx", "csv"])],
     )

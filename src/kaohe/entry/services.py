@@ -50,7 +50,7 @@ from kaohe.results.models import (
     IndicatorDiagnostic,
     WorstResult,
 )
-from kaohe.workbook.build_common import Problems
+from kaohe.workbook.build_common import Problems, number_text
 from kaohe.workbook.build_data import build_events, build_values
 from kaohe.workbook.build_values import TABLE_ROW, leaf_value
 from kaohe.workbook.read import read_raw
@@ -275,10 +275,12 @@ def _check_import_scope(
             assessee, indicator = item.get("assessee"), item.get("indicator")
         else:
             continue
-        known = assessees.get(str(assessee).strip()) if assessee is not None else None
-        if known is None or indicator is None:
-            continue  # the builder has reported it
-        code = str(indicator).strip()
+        # Codes are read exactly as the builder reads them (105.0 is the code "105"), so a
+        # row cannot slip past this check yet be written by the builder.
+        known = assessees.get(_code_text(assessee) or "")
+        code = _code_text(indicator)
+        if known is None or code is None:
+            continue  # not a code the builder accepts: it has reported the row
         if (known.category, code) not in allowed:
             where: DocPath = ("data", "values", index, "indicator")
             p.add(
@@ -286,6 +288,19 @@ def _check_import_scope(
                 _("指标 %(indicator)s（类别 %(category)s）不是%(assessor)s负责填报的指标")
                 % {"indicator": code, "category": known.category, "assessor": actor.assessor},
             )
+
+
+def _code_text(value: Any) -> str | None:
+    """A cell as the builder reads a code: text stripped, a number as written (100 not 100.0).
+
+    >>> _code_text(" XZ01 "), _code_text(105.0), _code_text(105), _code_text(True), _code_text(None)
+    ('XZ01', '105', '105', None, None)
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return number_text(value)
+    return str(value).strip() or None
 
 
 def _values_write(

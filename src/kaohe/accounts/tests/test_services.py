@@ -103,3 +103,17 @@ def test_demo_accounts_twice() -> None:
     xz01 = User.objects.get(username="xz01")
     assert xz01.role == Role.UNIT and xz01.unit.code == "XZ01"
     assert xz01.check_password(DEMO_PASSWORD)
+
+
+def test_createsuperuser_gets_the_admin_role_not_a_bypass_of_the_rules() -> None:
+    """A superuser passes every Django permission check; kaohe has none (found in review), so
+    `manage.py createsuperuser` gives a 系统管理员 whose admin is limited by the role."""
+    from django.test import Client
+
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-pass-phrase-2025")
+    root.refresh_from_db()
+    assert (root.role, root.is_staff, root.is_superuser) == (Role.ADMIN, True, False)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(root)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/results/assesseeresult/").status_code == 403

@@ -203,3 +203,15 @@ def test_each_chart_rasterises_with_ink_and_is_saved_for_a_look(name: str) -> No
     assert (pixels < 200).mean() > 0.01  # bars, lines and text, not a blank page
     PNG_DIR.mkdir(exist_ok=True)
     (PNG_DIR / f"{name}.png").write_bytes(png)
+
+
+def test_dollar_signs_in_names_are_text_not_formulas() -> None:
+    """A name with "$" (the office's own text) must draw, never be parsed as mathtext: a
+    broken formula would make the chart, and the public ranking page, fail (found in review)."""
+    names = ["$\\frac{$", "a $b$ c", "县$财政局"]
+    svg = ranking_bars_svg(
+        title="$排名$", rows=[(n, 80.0 + i, "优秀") for i, n in enumerate(names)], grades=["优秀"]
+    )
+    ET.fromstring(svg)
+    ET.fromstring(grade_distribution_svg(categories=[("$乡镇", [("优秀", 2), ("$良好", 1)])]))
+    ET.fromstring(section_bars_svg(sections=[("$目标$", 50.0, 60.0)]))

@@ -365,3 +365,32 @@ def test_invalid_events_save_nothing(plan: Plan, users: dict[str, User], media: 
     assert not Event.objects.exists()
     assert not EventRecord.objects.exists()
     assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_import_scope_reads_codes_as_the_builder_does(
+    users: dict[str, User], tmp_path: Path
+) -> None:
+    """The number 105.0 is the assessee "105" for the builder; the scope check must read it
+    the same way, or 县委办 could write 政府办's T3 (found in review)."""
+    from kaohe.plans.services import plan_load
+
+    raw = raw_document()
+    units = raw["organization"]["units"]
+    units[1]["code"] = "105"  # 城关镇, in the towns
+    for table in ("process", "scale"):
+        if "A01" in (raw["data"].get(table) or {}):
+            raw["data"][table]["105"] = raw["data"][table].pop("A01")
+    plan_load(document=build_document(raw), actor="test")
+    path = tmp_path / "values.json"  # the service reads every format the loader reads
+    path.write_text(
+        '{"data": {"values": [{"assessee": 105.0, "indicator": "T3", "value": 10}]}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as error:
+        services.values_import(plan_code=PLAN, path=path, actor=users["xwb"])
+    assert _problems(error) == [
+        (f"{path}: data.values[0].indicator", "指标 T3（类别 town）不是县委办负责填报的指标")
+    ]
+    assert not Value.objects.filter(plan__code=PLAN, indicator="T3").exists()
+    # The office may enter any indicator: the same file is accepted for it.
+    assert services.values_import(plan_code=PLAN, path=path, actor=users["office"]).written == 1
