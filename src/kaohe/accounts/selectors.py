@@ -27,3 +27,15 @@ def assessor_names() -> list[str]:
 def unit_choices() -> list[tuple[str, str]]:
     """(code, "code name") of every unit, for binding a unit account."""
     return [(code, f"{code} {name}") for code, name in Unit.objects.values_list("code", "name")]
+
+
+def account_summary(user: User) -> dict[str, str | bool | None]:
+    """What an account is, in plain values: the audit record's detail and the API's answer."""
+    return {
+        "username": user.username,
+        "name": user.name,
+        "role": user.role,
+        "unit": user.unit.code if user.unit else None,
+        "assessor": user.assessor,
+        "active": user.is_active,
+    }

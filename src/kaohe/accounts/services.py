@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kaohe.accounts.models import Role, User
+from kaohe.accounts.selectors import account_summary
 from kaohe.audit.services import audit_record
 from kaohe.org.models import Unit
 
@@ -41,7 +42,7 @@ def account_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="account_create", detail=_detail(user))
+    audit_record(actor=actor, action="account_create", detail=account_summary(user))
     return user
 
 
@@ -57,13 +58,15 @@ def account_update(
 ) -> User:
     """Change an account's name and role binding. Raises ``User.DoesNotExist``."""
     user = User.objects.select_for_update().get(username=username)
-    before = _detail(user)
+    before = account_summary(user)
     user.name = name.strip()
     _bind(user, role=role, unit_code=unit_code, assessor=assessor)
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(
-        actor=actor, action="account_update", detail={"before": before, "after": _detail(user)}
+        actor=actor,
+        action="account_update",
+        detail={"before": before, "after": account_summary(user)},
     )
     return user
 
@@ -140,14 +143,3 @@ def _password_check(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-
-
-def _detail(user: User) -> dict[str, str | bool | None]:
-    return {
-        "username": user.username,
-        "name": user.name,
-        "role": user.role,
-        "unit": user.unit.code if user.unit else None,
-        "assessor": user.assessor,
-        "active": user.is_active,
-    }

@@ -10,7 +10,6 @@ from ninja import Router, Status
 
 from kaohe.accounts import selectors as account_selectors
 from kaohe.accounts import services as account_services
-from kaohe.accounts.models import User
 from kaohe.accounts.policy import can_manage_accounts, require
 from kaohe.api.auth import actor, signed_in
 from kaohe.api.errors import OBJECT, SIGNED_IN, WRITE, responses
@@ -23,7 +22,7 @@ router = Router(tags=["accounts"], auth=signed_in)
 def account_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Every account, active first (one query)."""
     require(can_manage_accounts(request.user))
-    return [_account(user) for user in account_selectors.account_list()]
+    return [account_selectors.account_summary(user) for user in account_selectors.account_list()]
 
 
 @router.post("/accounts", response=responses({201: AccountOut}, WRITE))
@@ -40,7 +39,7 @@ def account_create(request: HttpRequest, body: AccountIn) -> Status[Any]:
         assessor=body.assessor,
         actor=actor(request),
     )
-    return Status(201, _account(user))
+    return Status(201, account_selectors.account_summary(user))
 
 
 @router.post(
@@ -50,22 +49,13 @@ def account_deactivate(request: HttpRequest, username: str) -> dict[str, Any]:
     """停用 an account (never deleted; not one's own: 422)."""
     require(can_manage_accounts(request.user))
     user = account_services.account_deactivate(username=username, actor=actor(request))
-    return _account(user)
+    return account_selectors.account_summary(user)
 
 
 @router.post("/accounts/{username}/activate", response=responses({200: AccountOut}, OBJECT))
 def account_activate(request: HttpRequest, username: str) -> dict[str, Any]:
     """Let a deactivated account log in again."""
     require(can_manage_accounts(request.user))
-    return _account(account_services.account_activate(username=username, actor=actor(request)))
-
-
-def _account(user: User) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "name": user.name,
-        "role": user.role,
-        "unit": user.unit.code if user.unit else None,
-        "assessor": user.assessor,
-        "active": user.is_active,
-    }
+    return account_selectors.account_summary(
+        account_services.account_activate(username=username, actor=actor(request))
+    )

@@ -15,7 +15,6 @@ from kaohe.accounts.models import Role
 from kaohe.accounts.policy import can_enter_events, can_read_all, role_of
 from kaohe.engine.model import NA
 from kaohe.entry.models import EventRecord, ValueStamp
-from kaohe.entry.services import leaf_data
 from kaohe.plans.models import Event, Indicator, Plan, PlanAssessee, Value, VetoItem
 from kaohe.results.formulas import EFFECT_NAMES, EVENT_NAMES, METHOD_NAMES
 from kaohe.web.selectors import completeness
@@ -198,7 +197,7 @@ def grid(
             "method_name": METHOD_NAMES.get(row.method or "", row.method),
             "points": number_text(row.points),
             "assessor": row.assessor,
-            "grades": list(leaf_data(row).grades),
+            "grades": list(row.grades or {}),
         }
         for row in by_category.values()
     ]

@@ -35,7 +35,6 @@ from kaohe.accounts.policy import role_of
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Assessee
 from kaohe.engine.model import Event as EventData
-from kaohe.engine.model import Indicator as Leaf
 from kaohe.engine.model import Plan as PlanData
 from kaohe.engine.model import Value as ValueData
 from kaohe.engine.model import VetoItem as VetoData
@@ -43,6 +42,7 @@ from kaohe.entry.models import EventRecord, ValueStamp
 from kaohe.errors import InputError, Problem
 from kaohe.errors import Path as DocPath
 from kaohe.plans.models import Event, Indicator, Plan, PlanAssessee, Value, VetoItem
+from kaohe.plans.selectors import indicator_data
 from kaohe.results.models import (
     AssesseeResult,
     CategoryResult,
@@ -121,24 +121,6 @@ def leaves_in_scope(plan: Plan, indicator: str, actor: Account) -> list[Indicato
     return list(rows.order_by("section__category__order"))
 
 
-def leaf_data(row: Indicator) -> Leaf:
-    """The engine's indicator for a stored leaf: what the builder's value rule reads."""
-    return Leaf(
-        code=row.code,
-        name=row.name,
-        points=row.points,
-        method=row.method,  # type: ignore[arg-type]
-        target=row.target,
-        cap=row.cap,
-        direction=row.direction,  # type: ignore[arg-type]
-        tiers=tuple((tier[0], tier[1]) for tier in row.tiers),
-        floor=row.floor,
-        grades=row.grades,
-        per=row.per,
-        assessor=row.assessor,
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Values
 
@@ -178,7 +160,7 @@ def values_save(
             parsed[code] = None  # missing, as a blank cell is in a document
             continue
         found = Problems(lambda _path, code=code: code)
-        value = leaf_value(text, leaf_data(leaf), (), found)
+        value = leaf_value(text, indicator_data(leaf), (), found)
         problems.extend(found.items)
         parsed[code] = value
     if not leaves and not problems:

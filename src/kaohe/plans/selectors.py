@@ -115,6 +115,25 @@ def _organization(plan: models.Plan) -> Organization:
     return Organization(name=plan.organization_name, units=tuple(units), people=tuple(people))
 
 
+def indicator_data(row: models.Indicator, children: tuple[Indicator, ...] = ()) -> Indicator:
+    """The engine's indicator for a stored row (its children already converted)."""
+    return Indicator(
+        code=row.code,
+        name=row.name,
+        points=row.points,
+        method=row.method,  # type: ignore[arg-type]
+        children=children,
+        target=row.target,
+        cap=row.cap,
+        direction=row.direction,  # type: ignore[arg-type]
+        tiers=tuple((tier[0], tier[1]) for tier in row.tiers),
+        floor=row.floor,
+        grades=row.grades,
+        per=row.per,
+        assessor=row.assessor,
+    )
+
+
 def _plan(plan: models.Plan) -> Plan:
     sections_by_category: dict[int, list[models.Section]] = defaultdict(list)
     for section in models.Section.objects.filter(plan=plan).order_by("category_id", "order"):
@@ -129,20 +148,8 @@ def _plan(plan: models.Plan) -> Plan:
         children[(indicator.section_id, indicator.parent_id)].append(indicator)
 
     def build(row: models.Indicator) -> Indicator:
-        return Indicator(
-            code=row.code,
-            name=row.name,
-            points=row.points,
-            method=row.method,  # type: ignore[arg-type]
-            children=tuple(build(child) for child in children[(row.section_id, row.id)]),
-            target=row.target,
-            cap=row.cap,
-            direction=row.direction,  # type: ignore[arg-type]
-            tiers=tuple((tier[0], tier[1]) for tier in row.tiers),
-            floor=row.floor,
-            grades=row.grades,
-            per=row.per,
-            assessor=row.assessor,
+        return indicator_data(
+            row, children=tuple(build(child) for child in children[(row.section_id, row.id)])
         )
 
     categories = tuple(
