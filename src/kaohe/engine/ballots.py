@@ -24,8 +24,6 @@ from kaohe.engine.model import Evaluation, VetoItem
 from kaohe.engine.results import EvaluationResult, GroupResult, WorstEntry, WorstResult
 from kaohe.engine.rounding import round2
 
-_KEYS = ["assessee", "group"]
-
 
 def _top_labels(evaluation: Evaluation) -> list[str]:
     if not evaluation.options:

@@ -1,5 +1,9 @@
 """The six indicator methods (scoring.md §2): a leaf's value → its score in points.
 
+This is the scalar statement of each method, doctested. The engine scores with the
+vectorised `kaohe.engine.leaves`; `tests/test_methods_oracle.py` holds every leaf score it
+gives equal to `leaf_score` here, and its ranks to `competition_ranks`.
+
 Each function takes the indicator's points and parameters and one value; the builder has
 already checked the parameters and the value's type (scoring.md §8), so these stay plain
 arithmetic in double precision with no rounding.

@@ -117,7 +117,6 @@ class SectionResult:
     points: float
     source: str
     score: float
-    leaf_lines: tuple[LeafResult, ...] = ()  # explicit lines (else read from `block`)
     rescaled: bool = False  # exempt rescaling applied
     applied_points: float | None = None  # points of the leaves that apply (when rescaled)
     process: float | None = None  # P (process source)
@@ -131,9 +130,9 @@ class SectionResult:
 
     @property
     def leaves(self) -> tuple[LeafResult, ...]:
-        if self.block is not None:
-            return self.block.leaf_results(self.row, self.start, self.stop)
-        return self.leaf_lines
+        if self.block is None:
+            return ()
+        return self.block.leaf_results(self.row, self.start, self.stop)
 
     def explain(self) -> dict[str, Any]:
         line: dict[str, Any] = {
@@ -144,10 +143,11 @@ class SectionResult:
             "score": round2(self.score),
         }
         if self.source == "indicators":
-            if self.block is not None:
-                line["indicators"] = self.block.leaf_lines(self.row, self.start, self.stop)
-            else:
-                line["indicators"] = [leaf.explain() for leaf in self.leaf_lines]
+            line["indicators"] = (
+                self.block.leaf_lines(self.row, self.start, self.stop)
+                if self.block is not None
+                else []
+            )
             if self.rescaled:
                 line["rescaled"] = {
                     "rule": "sum(scores) * section_points / sum(points of indicators that apply)",

@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 from django.db import OperationalError, connection, transaction
 
-from kaohe.engine.model import MARK_COLUMNS, MARK_SCHEMA
+from kaohe.engine.model import MARK_COLUMNS, empty_marks
 from kaohe.evaluation.models import Ballot, Evaluation, Mark
 from kaohe.plans.bulk import bulk_insert, read_frame
 
@@ -184,7 +184,7 @@ def load_marks(
     polars on integer keys.
     """
     if not evaluations:
-        return pl.DataFrame(schema=MARK_SCHEMA)
+        return empty_marks()
     ids = list(evaluations)
     ballots = read_frame(
         Ballot, ["id", "evaluation", "group", "serial"], where=("evaluation", ids)

@@ -300,11 +300,7 @@ def plan_list() -> list[dict[str, Any]]:
     """Every stored plan, newest year first, with when it was last computed (one query)."""
     return [
         {
-            "code": plan.code,
-            "name": plan.name,
-            "year": plan.year,
-            "assessees": plan.assessees,
-            "organization": plan.organization_name,
+            **_plan_summary(plan),
             "computed_at": getattr(getattr(plan, "computation", None), "computed_at", None),
         }
         for plan in models.Plan.objects.select_related("computation").order_by("-year", "code")

@@ -524,11 +524,8 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
     )
     assessees: list[dict[str, Any]] = as_dict.get("assessees", [])
     # Explanations are written one by one, in the order of ``assessees`` (``to_dict`` lists
-    # ``results.assessees`` in order): only their text is kept, never 20,000 dicts at once.
+    # ``results.assessees`` in that order): only their text is kept, never 20,000 dicts.
     explained = results.assessees
-    if [item.code for item in explained] != [data["code"] for data in assessees]:
-        by_code = {item.code: item for item in explained}
-        explained = [by_code[data["code"]] for data in assessees]
     bulk_insert(
         AssesseeResult,
         model_frame(

@@ -32,10 +32,6 @@ from kaohe.results.models import AssesseeResult, IndicatorDiagnostic, Publicatio
 PARAMS = ("target", "cap", "direction", "tiers", "floor", "grades", "per")
 
 
-def plan_list() -> list[dict[str, Any]]:
-    return plan_selectors.plan_list()
-
-
 def ranking_page(plan_code: str) -> dict[str, Any]:
     """Ranking per category with section columns, grade counts and every leaf indicator's
     diagnostics (non-discriminating first), plus the plan-level share of those."""
@@ -71,7 +67,6 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
         category["diagnostics_summary"] = _share(diagnostics[code])
         category["flagged"] = [row for row in diagnostics[code] if row["non_discriminating"]]
     data["diagnostics_summary"] = summary
-    charts.ranking_charts(data)
     return data
 
 

@@ -23,7 +23,7 @@ from kaohe.accounts.policy import (
     explainable_codes,
 )
 from kaohe.plans.models import Plan
-from kaohe.results import selectors, services
+from kaohe.results import charts, selectors, services
 from kaohe.results.models import AssesseeResult
 
 
@@ -39,6 +39,8 @@ def ranking(request: HttpRequest, plan_code: str) -> HttpResponse:
         data = selectors.ranking_page(plan_code)
     except Plan.DoesNotExist as missing:
         raise Http404(_("没有这个考核方案")) from missing
+    # Charts only for the page: the API reads the same ranking and needs no drawing.
+    charts.ranking_charts(data)
     data["publication"] = selectors.publication_of(plan_code)
     data["can_publish"] = can_publish_results(request.user)
     # Links only to the explanations this user may open (None: all of them).
