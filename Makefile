@@ -40,9 +40,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 # Debian packages: chromium (browser tests, screenshots), fonts-noto-cjk (Chinese glyphs in
-# pages, charts and PDFs), gettext (msgfmt: `make messages` and the catalogue test).
+# pages, charts and PDFs), gettext (msgfmt: `make messages` and the catalogue test), pango
+# (WeasyPrint: the voting slips and feedback reports as PDF).
 # apt-get runs only when one is missing, `apt-get update` only then; without root it says so.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
+SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
 
 system-deps:
 	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \

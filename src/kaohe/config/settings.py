@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kaohe.org",
     "kaohe.plans",
     "kaohe.evaluation",
+    "kaohe.process",
     "kaohe.results",
     "kaohe.audit",
     "kaohe.entry",

@@ -11,6 +11,12 @@ urlpatterns = [
     path("api/", include("kaohe.api.urls")),
     path("office/plans/", include("kaohe.plans.urls")),
     path("entry/", include("kaohe.entry.urls")),
+    path("office/evaluations/", include("kaohe.evaluation.urls_office")),
+    path("paper/", include("kaohe.evaluation.urls_paper")),
+    path("v/", include("kaohe.evaluation.urls_vote")),
+    path("office/process/", include("kaohe.process.urls_office")),
+    path("progress/", include("kaohe.process.urls_unit")),
+    path("board/", include("kaohe.process.urls_public")),
     path("", include("kaohe.web.urls")),
     path("", include("kaohe.results.urls")),
 ]

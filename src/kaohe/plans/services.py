@@ -426,8 +426,14 @@ def _events_create(plan: Plan, document: Document) -> None:
 def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
     evaluation_ids: dict[str, int] = {}
     group_ids: dict[tuple[str, str], int] = {}
+    # An evaluation that comes with ballots is closed (they were cast elsewhere); one without
+    # is a draft the office can open for online or paper voting (docs/voting.md).
+    with_ballots = set(document.marks.get_column("evaluation").unique().to_list())
     for order, data in enumerate(document.evaluations):
         evaluation = Evaluation.objects.create(
+            status=Evaluation.Status.CLOSED
+            if data.code in with_ballots
+            else Evaluation.Status.DRAFT,
             plan=plan,
             order=order,
             code=data.code,
