@@ -9,7 +9,9 @@ Three measurements, each command in a fresh process (wall time and peak RSS):
   compute  `kaohe compute PLAN` vs the SQL GROUP BY over the raw table       goal ≤ 2×
 
 And `pages` (bench/pages.py): every page of every role of the demo county on a real server on
-127.0.0.1, p50/p95/max per page, goal p95 under 300 ms (issue 3).
+127.0.0.1, p50/p95/max per page, goal p95 under 300 ms (issue 3). And `voting`
+(bench/voting.py): 500 simulated voters (locust) on the ballot pages against gunicorn on
+PostgreSQL, beside a trivial page in the same run (issue 4).
 
 Nothing here asserts: the figures are printed as tables and written to bench/out/results.json
 (the commands) and bench/out/pages.json (the pages).
@@ -36,6 +38,7 @@ import generate
 import pages
 import pg
 import polars as pl
+import voting
 from measure import Run, best_of, run_once
 
 BENCH = Path(__file__).resolve().parent
@@ -346,7 +349,7 @@ def peaks(rows: Sequence[Row]) -> list[float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="kaohe 基准测试（make bench）")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20,000 对象、500 万票")
-    parser.add_argument("--only", choices=(*GOALS, "pages"))
+    parser.add_argument("--only", choices=(*GOALS, "pages", "voting"))
     parser.add_argument("--repeat", type=int, default=1, help="每项运行 N 次，取最快")
     parser.add_argument("--timeout", type=float, default=3600.0, help="单条命令的时限（秒）")
     parser.add_argument("--verify", action="store_true", help="另行（不计时）核对结果")
@@ -358,13 +361,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--page-requests", type=int, default=pages.REQUESTS, help="pages：每页计时请求数"
     )
     args = parser.parse_args(argv)
-    wanted = [args.only] if args.only else [*GOALS, "pages"]
+    wanted = [args.only] if args.only else [*GOALS, "pages", "voting"]
     commands = [name for name in wanted if name in GOALS]
     if commands:
         measure_commands(args, commands)
     if "pages" in wanted:
         print("\nmeasuring pages (demo county, warm server) …", flush=True)
         pages.run(pages.Options(requests=max(1, args.page_requests)))
+    if "voting" in wanted:  # bench/voting.py: 500 voters (locust) against gunicorn + PostgreSQL
+        print("\nmeasuring online voting (locust, 500 voters) …", flush=True)
+        voting.run(voting.Options())
     return 0
 
 

@@ -127,12 +127,14 @@ def _load(args: argparse.Namespace) -> None:
 def _compute(args: argparse.Namespace) -> None:
     _django()
     from kaohe.plans.models import Plan
-    from kaohe.plans.services import plan_compute
+    from kaohe.plans.services import EvaluationOpen, plan_compute
 
     try:
         plan_compute(plan_code=args.plan, actor=_actor())
     except Plan.DoesNotExist:
         raise CommandError(f"没有考核方案 {args.plan}（请先 kaohe load）") from None
+    except EvaluationOpen as refused:
+        raise CommandError(str(refused)) from None
     print(f"已计算考核方案 {args.plan}")
 
 
@@ -164,17 +166,16 @@ def _demo(args: argparse.Namespace) -> None:
 
     documents = [build_document(raw) for raw in demo_documents()]
     _django()
-    from kaohe.plans.selectors import plan_results_dict
-    from kaohe.plans.services import plan_compute, plan_load
+    from kaohe.demo.voting import demo_load
 
     actor = _actor()
-    results: list[dict[str, Any]] = []
-    for document in documents:
-        plan_load(document=document, actor=actor)
-        plan_compute(plan_code=document.plan.code, actor=actor)
-        stored = plan_results_dict(document.plan.code)
-        assert stored is not None  # just computed
-        results.append(stored)
+    # Loaded without ballots, the evaluations run through the voting flow (codes, online and
+    # paper ballots, close, count): docs/demo.md.
+    results, flow = demo_load(documents, actor=actor)
+    print(flow.line())
+    from kaohe.demo.process import demo_process_load  # the units plan's year of 过程考核
+
+    demo_process_load(plan_code=documents[0].plan.code, actor=actor)
     print(demo_summary(results))
     _demo_accounts(actor, publish=documents[0].plan.code)
 

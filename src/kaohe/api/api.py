@@ -12,7 +12,7 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
-from kaohe.api import accounts, builder, dashboards, entry, errors, plans, results
+from kaohe.api import accounts, builder, dashboards, entry, errors, plans, results, voting
 
 
 class KaoheAPI(NinjaAPI):
@@ -55,3 +55,4 @@ api.add_router("", results.router)
 api.add_router("", entry.router)
 api.add_router("", dashboards.router)
 api.add_router("", accounts.router)
+api.add_router("", voting.router)  # public online voting (docs/voting.md)

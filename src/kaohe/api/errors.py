@@ -10,7 +10,8 @@ here, once, instead of in every operation:
 - ``InputError`` (the builder's problems), ``BuildFailed`` (the plan builder's), Django's
   ``ValidationError`` (accounts) and a request that does not fit its schema: 422 with every
   problem;
-- ``NotComputedError``: 409 (publishing a plan that has no results).
+- ``NotComputedError``: 409 (publishing a plan that has no results);
+- ``EvaluationOpen``: 409 (computing a plan while one of its evaluations is open).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from kaohe.accounts.policy import ANONYMOUS, role_of
 from kaohe.api.schemas import Error
 from kaohe.errors import InputError
 from kaohe.plans.builder import BuildFailed, NodeNotFound
+from kaohe.plans.services import EvaluationOpen
 from kaohe.results.services import NotComputedError
 
 Responses = dict[int, Any]
@@ -117,3 +119,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(BuildFailed, build_failed)
     api.add_exception_handler(DjangoValidationError, django_invalid)
     api.add_exception_handler(NotComputedError, not_computed)
+
+    def evaluation_open(request: HttpRequest, exc: EvaluationOpen) -> HttpResponse:
+        return error(api, request, 409, "evaluation_open", str(exc))
+
+    api.add_exception_handler(EvaluationOpen, evaluation_open)

@@ -55,7 +55,7 @@ def plan_detail(request: HttpRequest, plan_code: str) -> dict[str, Any]:
 
 @router.post(
     "/plans/{plan_code}/compute",
-    response=responses({200: ComputationOut}, OBJECT),
+    response=responses({200: ComputationOut}, (*OBJECT, 409)),
     auth=signed_in,
 )
 def compute(request: HttpRequest, plan_code: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from kaohe.demo import common as c
 from kaohe.demo.ballots import STRAY_LABELS, MarkTable, limit_top, pick_option, top_allowed
 from kaohe.demo.common import Raw, ValueRule
 from kaohe.demo.county import County, organization
+from kaohe.demo.process import process_scores
 
 CODE = "2025-units"
 NAME = "2025年度乡镇和县直部门实绩考核"
@@ -424,7 +425,11 @@ def document(county: County, rng: random.Random) -> tuple[Raw, dict[str, Any]]:
     """The units plan's raw document, and what was planted in it (for the tests)."""
     assessees = _assessees(county)
     values = _values(county, assessees, rng)
-    process = {code: c.process_score(rng, county.quality[code]) for code in assessees}
+    # 日常考核 comes from the county's year of process assessment (demo/process.py); the old
+    # draws are still made so that every later draw (events, ballots) stays as it was.
+    for code in assessees:
+        c.process_score(rng, county.quality[code])
+    process = process_scores(county, assessees)
     events, planted = _events(county, assessees, rng)
     table = MarkTable()
     _mz_ballots(county, assessees, table, rng)

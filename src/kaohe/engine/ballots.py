@@ -110,9 +110,13 @@ def _void(
     void = np.zeros(len(k), dtype=bool)
     # A ballot marking the same assessee twice is malformed: void as a whole, like a worst
     # ballot naming someone twice (docs/scoring-notes.md).
-    pairs = np.sort(ballot * size + assessee)
-    twice = pairs[1:][pairs[1:] == pairs[:-1]]
-    void[twice // size] = True
+    pairs = ballot * size + assessee
+    # Counting distinct pairs (a parallel hash) is cheap; sorting 5 million of them is not,
+    # so the sort that finds which ballots repeat an assessee runs only when some do.
+    if pl.Series(pairs).n_unique() < len(pairs):
+        pairs = np.sort(pairs)
+        twice = pairs[1:][pairs[1:] == pairs[:-1]]
+        void[twice // size] = True
     if evaluation.max_top_share is not None:
         # floor(k * share) on the share as written: exact rational arithmetic (100 × 0.29 → 29).
         num, den = Decimal(repr(float(evaluation.max_top_share))).as_integer_ratio()

@@ -21,7 +21,7 @@ Method = Literal["ratio", "tiered", "grade", "direct", "deduct", "rank"]
 Direction = Literal["higher", "lower"]
 Effect = Literal["lowest", "no_top"]
 EventType = Literal["bonus", "deduction", "veto", "downgrade"]
-EvaluationKind = Literal["standard", "worst", "integrity"]
+EvaluationKind = Literal["standard", "worst", "integrity", "probation"]
 Form = Literal["grade", "dimensions", "score"]
 SectionSource = Literal["indicators", "process", "evaluation"]
 AssesseeKind = Literal["units", "people"]
@@ -171,6 +171,9 @@ class Evaluation:
     # integrity kind
     handling_below: float = 60.0
     handling_below_text: str = "60"  # the threshold as written, for the flag text
+    # probation kind (试用期满测评, docs/evaluation-kinds.md): the share of 称职以上 votes
+    # (the `satisfied` labels) needed to pass; None means 2/3.
+    pass_share: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

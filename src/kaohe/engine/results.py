@@ -7,10 +7,13 @@ Figures are kept unrounded where they are computed and rounded once, here, when 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kaohe.engine.model import VetoItem
 from kaohe.engine.rounding import round2, round2_opt, round4_opt
+
+if TYPE_CHECKING:
+    from kaohe.engine.probation import ProbationResult
 
 LeafStatus = Literal["scored", "missing", "exempt"]
 
@@ -50,9 +53,12 @@ class EvaluationResult:
     # ratings over the valid marks of every group, untrimmed and unweighted. Descriptive (the
     # radar chart); it is reported in the explanation only, never in the results JSON.
     dimensions: dict[str, float | None] | None = None
+    # probation kind only (kaohe.engine.probation.ProbationResult): excellent and competent
+    # votes and the pass verdict; its keys are added to the results JSON of such entries only.
+    probation: ProbationResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "score": round2(self.score),
             "valid": self.valid,
             "void": self.void,
@@ -60,6 +66,9 @@ class EvaluationResult:
             "top_rate": round4_opt(self.top_rate),
             "satisfaction_rate": round4_opt(self.satisfaction_rate),
         }
+        if self.probation is not None:
+            data.update(self.probation.to_dict())
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +272,8 @@ class AssesseeResult:
                 "flags": list(e.flags),
                 "handling": e.handling,
             }
+            if e.probation is not None:
+                evaluations[code]["probation"] = e.probation.explain()
             if e.dimensions is not None:
                 evaluations[code]["dimensions"] = {
                     d: round2_opt(mean) for d, mean in e.dimensions.items()

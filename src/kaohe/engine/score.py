@@ -6,7 +6,7 @@ import math
 
 import polars as pl
 
-from kaohe.engine import ballots
+from kaohe.engine import ballots, probation
 from kaohe.engine.diagnostics import category_stats
 from kaohe.engine.grading import assign_grades, assign_ranks
 from kaohe.engine.leaves import LeafBlock, leaf_block, section_scores
@@ -135,7 +135,10 @@ def score(document: Document) -> Results:
         covered = _covered(document, evaluation, frame)
         if frame is None:
             frame = document.marks.clear()
-        evaluation_results[evaluation.code] = ballots.aggregate(evaluation, frame, covered)
+        per = ballots.aggregate(evaluation, frame, covered)
+        if evaluation.kind == "probation":  # 试用期满测评: votes and verdict (probation.py)
+            per = probation.review_all(evaluation, per)
+        evaluation_results[evaluation.code] = per
 
     events: dict[str, list[Event]] = {}
     for event in document.events:

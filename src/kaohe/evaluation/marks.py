@@ -169,6 +169,9 @@ def _primary_key_dropped(table: str) -> Iterator[None]:
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     yield
     with connection.cursor() as cursor:
+        # The index build sorts every row: in memory with this much (the default 64 MB spills
+        # 5 million keys to disk). Server memory, for this transaction only.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
@@ -186,8 +189,10 @@ def load_marks(
     if not evaluations:
         return empty_marks()
     ids = list(evaluations)
+    # When these are the only evaluations, their rows are the whole tables: copied as tables.
+    whole = _alone(ids)
     ballots = read_frame(
-        Ballot, ["id", "evaluation", "group", "serial"], where=("evaluation", ids)
+        Ballot, ["id", "evaluation", "group", "serial"], where=("evaluation", ids), whole_table=whole
     ).rename(
         {"id": "ballot_id", "evaluation": "evaluation_id", "group": "group_id", "serial": "ballot"}
     )
@@ -206,23 +211,21 @@ def load_marks(
         .select("ballot_id", pl.col("_position").cast(pl.Int64), "evaluation", "group", "ballot")
     )
     marks = read_frame(
-        Mark, ["ballot", "order", "assessee", "option"], where=("evaluation", ids)
+        Mark, ["ballot", "order", "assessee", "option"], where=("evaluation", ids), whole_table=whole
     ).rename({"ballot": "ballot_id"})
-    marks = (
-        marks.join(ballots.select("ballot_id", "_position"), on="ballot_id", how="left")
-        .select(
-            (pl.col("_position") * (1 << _ORDER_BITS) + pl.col("order")).alias("_key"),
-            "_position",
-            "assessee",
-            "option",
-        )
-        .sort("_key")
+    # The output order is sorted on one integer key per mark; the text columns are gathered
+    # once, in that order (sorting the whole frame would move them twice).
+    position = marks.get_column("ballot_id").replace_strict(
+        ballots.get_column("ballot_id"),
+        ballots.get_column("_position"),
+        default=None,
+        return_dtype=pl.Int64,
     )
-    position = marks.get_column("_position")
+    order = (position * (1 << _ORDER_BITS) + marks.get_column("order")).arg_sort()
     return pl.DataFrame(
         [
-            *ballots.select("evaluation", "group", "ballot")[position].get_columns(),
-            marks.get_column("assessee"),
-            marks.get_column("option"),
+            *ballots.select("evaluation", "group", "ballot")[position.gather(order)].get_columns(),
+            marks.get_column("assessee").gather(order),
+            marks.get_column("option").gather(order),
         ]
     ).select(MARK_COLUMNS)

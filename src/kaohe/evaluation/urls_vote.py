@@ -1,7 +1,17 @@
-"""URLs of the vote pages of the evaluation app (docs/voting.md)."""
+"""URLs of the vote pages of the evaluation app (docs/voting.md): mounted at /v/.
 
-from django.urls import URLPattern, path  # noqa: F401  (patterns are added as pages are built)
+No pattern takes a code: codes travel in the URL fragment (``/v/#CODE``) and POST bodies only,
+so they never reach a server log.
+"""
+
+from django.urls import path
+
+from kaohe.evaluation import views_vote
 
 app_name = "evaluation_vote"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views_vote.start, name="start"),
+    path("ballot/", views_vote.ballot, name="ballot"),
+    path("receipt/", views_vote.receipt, name="receipt"),
+]

@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 import polars as pl
+import psycopg
+from psycopg import pq
 from django.db import connection, models
 
 COPY_CHUNK_ROWS = 200_000
@@ -68,6 +70,25 @@ def json_texts(values: Iterable[Any]) -> list[str]:
     return texts
 
 
+def fast_toast_compression() -> None:
+    """For the rest of the transaction, compress large new text values (results' JSON, 7 KB
+    of explanation per assessee) with lz4 where the server supports it: PostgreSQL's default,
+    pglz, costs about a second of server time for 20,000 explanations, lz4 a fraction.
+
+    Reading is unchanged: each value records how it was compressed.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+            " WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+        if row is not None and row[0]:
+            cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
+
+
 def _dtype(field: models.Field[Any, Any]) -> type[pl.DataType]:
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     internal = target.get_internal_type()
@@ -112,16 +133,54 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     return frame.height
 
 
+def copy_out(cursor: Any, statement: str) -> io.BytesIO:
+    """The output of ``COPY ... TO STDOUT`` (PostgreSQL), collected into one buffer.
+
+    PostgreSQL sends one message per row. libpq is asked for them directly, blocking, instead
+    of through psycopg's ``Copy`` iterator, whose Python generator and wait loop per message
+    cost as much again as the server's own work for 5 million marks (4.4 s → 2.4 s). The
+    ``Copy`` context starts the statement; its final result (success, or the server's error)
+    is collected here, as psycopg's iterator would, and raised as psycopg's error.
+    """
+    buffer = io.BytesIO()
+    write = buffer.write
+    with cursor.copy(statement):
+        pgconn = cursor.connection.pgconn
+        get_copy_data = pgconn.get_copy_data
+        while True:
+            size, data = get_copy_data(0)  # 0: wait for the next row; -1 at the end
+            if size <= 0:  # (-2, a broken connection, raises OperationalError)
+                break
+            write(data)
+        failure = None
+        while (result := pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK and failure is None:
+                failure = psycopg.errors.error_from_result(
+                    result, encoding=cursor.connection.info.encoding
+                )
+        if failure is not None:
+            raise failure
+    return buffer
+
+
 def read_frame(
     model: type[models.Model],
     fields: Sequence[str],
     *,
     where: tuple[str, Sequence[int]],
     order_by: str | None = None,
+    whole_table: bool = False,
 ) -> pl.DataFrame:
     """``fields`` of the rows of ``model`` whose ``where[0]`` is one of the ids ``where[1]``, as
     a frame typed per field (columns named by field). PostgreSQL: ``COPY (SELECT ...) TO
-    STDOUT`` parsed once by polars; elsewhere ``fetchmany`` batches."""
+    STDOUT`` parsed once by polars; elsewhere ``fetchmany`` batches.
+
+    ``whole_table`` (PostgreSQL, no ``order_by``): the caller expects (nearly) every row of the
+    table to match, so the table itself is copied (``COPY table (columns) TO STDOUT`` skips the
+    executor: 1.8 s instead of 3.4 s for 5 million marks) and the rows are filtered here.
+    """
+    if whole_table and order_by is None and connection.vendor == "postgresql":
+        return _read_table(model, fields, where)
     meta = model._meta
     quote = connection.ops.quote_name
     schema = {name: _dtype(meta.get_field(name)) for name in fields}
@@ -137,11 +196,7 @@ def read_frame(
         sql += f" ORDER BY {quote(meta.get_field(order_by).column)}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            write = buffer.write
-            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-                for data in copy:  # one message per row: this loop is the read's floor
-                    write(data)
+            buffer = copy_out(cursor, f"COPY ({sql}) TO STDOUT (FORMAT csv)")
             if buffer.tell() == 0:
                 return pl.DataFrame(schema=schema)  # type: ignore[arg-type]
             buffer.seek(0)
@@ -151,3 +206,27 @@ def read_frame(
         while rows := cursor.fetchmany(FETCH_BATCH_ROWS):
             frames.append(pl.DataFrame(rows, schema=schema, orient="row"))  # type: ignore[arg-type]
         return pl.concat(frames, how="vertical")
+
+
+def _read_table(
+    model: type[models.Model], fields: Sequence[str], where: tuple[str, Sequence[int]]
+) -> pl.DataFrame:
+    """`read_frame` by copying the whole table, filtered on ``where`` in polars (the same rows,
+    in the table's physical order)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    field, ids = where
+    copied = [*fields] if field in fields else [*fields, field]
+    schema = {name: _dtype(meta.get_field(name)) for name in copied}
+    names = ", ".join(quote(meta.get_field(name).column) for name in copied)
+    with connection.cursor() as cursor:
+        statement = f"COPY {quote(meta.db_table)} ({names}) TO STDOUT (FORMAT csv)"
+        buffer = copy_out(cursor, statement)
+    if buffer.tell() == 0:
+        return pl.DataFrame(schema=schema).select(fields)  # type: ignore[arg-type]
+    buffer.seek(0)
+    frame = pl.read_csv(buffer, has_header=False, schema=schema)  # type: ignore[arg-type]
+    wanted = pl.col(field).is_in([int(value) for value in ids])
+    if not frame.select(wanted.all()).item():
+        frame = frame.filter(wanted)
+    return frame.select(fields)

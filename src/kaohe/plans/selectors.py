@@ -248,6 +248,7 @@ def _evaluations(
             ),
             handling_below=row.handling_below,
             handling_below_text=row.handling_below_text,
+            pass_share=row.pass_share,
         )
         for row in rows
     )

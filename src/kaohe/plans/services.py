@@ -17,7 +17,13 @@ from kaohe.engine.model import Indicator as IndicatorData
 from kaohe.evaluation.marks import delete_marks, store_marks
 from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.org.models import Person, Unit
-from kaohe.plans.bulk import bulk_insert, json_text, json_texts, model_frame
+from kaohe.plans.bulk import (
+    bulk_insert,
+    fast_toast_compression,
+    json_text,
+    json_texts,
+    model_frame,
+)
 from kaohe.plans.models import (
     Category,
     Event,
@@ -372,17 +378,19 @@ def _values_create(plan: Plan, document: Document) -> None:
     kinds: list[str] = []
     numbers: list[float | None] = []
     texts: list[str | None] = []
+    # Hoisted: a province has 800,000 values, and an enum member's `.value` is a property.
+    na, text, number = Value.Kind.NA.value, Value.Kind.TEXT.value, Value.Kind.NUMBER.value
     for value in document.values.values():
         if value is NA:
-            kinds.append(Value.Kind.NA.value)
+            kinds.append(na)
             numbers.append(None)
             texts.append(None)
         elif isinstance(value, str):
-            kinds.append(Value.Kind.TEXT.value)
+            kinds.append(text)
             numbers.append(None)
             texts.append(value)
         else:
-            kinds.append(Value.Kind.NUMBER.value)
+            kinds.append(number)
             numbers.append(float(value))
             texts.append(None)
     keys = document.values.keys()
@@ -451,6 +459,7 @@ def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
             veto_effect=data.veto.effect if data.veto else None,
             handling_below=data.handling_below,
             handling_below_text=data.handling_below_text,
+            pass_share=data.pass_share,
         )
         evaluation_ids[data.code] = evaluation.id
         for group_order, group in enumerate(data.groups):
@@ -467,16 +476,28 @@ def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
     return store_marks(document.marks, evaluation_ids=evaluation_ids, group_ids=group_ids)
 
 
+class EvaluationOpen(Exception):
+    """``plan_compute`` refused: an evaluation of the plan is open (votes are being cast)."""
+
+
 @transaction.atomic
 def plan_compute(*, plan_code: str, actor: str | None = None) -> Computation:
     """Score the stored document of ``plan_code`` and store its results (replacing old ones).
 
-    Raises ``Plan.DoesNotExist`` for an unknown plan.
+    Raises ``Plan.DoesNotExist`` for an unknown plan, and ``EvaluationOpen`` while one of its
+    evaluations is open: results then would show partial votes (docs/voting-office.md).
     """
     from kaohe.engine import score
     from kaohe.plans.selectors import plan_document
 
     plan = Plan.objects.get(code=plan_code)
+    still_open = list(
+        Evaluation.objects.filter(plan=plan, status=Evaluation.Status.OPEN).values_list(
+            "name", flat=True
+        )
+    )
+    if still_open:
+        raise EvaluationOpen(f"测评“{'”“'.join(still_open)}”正在进行，结束测评后才能计算结果")
     document = plan_document(plan_code)
     results = score(document)
     computation = results_store(plan=plan, results=results)
@@ -495,6 +516,7 @@ def results_store(*, plan: Plan, results: Any) -> Computation:
     Each dict is serialised once, straight into the rows written by ``bulk_insert``.
     """
     as_dict: dict[str, Any] = results.to_dict()
+    fast_toast_compression()
     Computation.objects.filter(plan=plan).delete()  # the collector also withdraws what hangs on it
     AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
     CategoryResult.objects.filter(plan=plan)._raw_delete(CategoryResult.objects.db)

@@ -25,7 +25,7 @@ from kaohe.plans import builder, forms
 from kaohe.plans.builder import BuildFailed, NodeNotFound, Ref
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_list as stored_plans
-from kaohe.plans.services import plan_compute
+from kaohe.plans.services import EvaluationOpen, plan_compute
 
 Raw = dict[str, Any]
 
@@ -239,6 +239,9 @@ def compute(request: HttpRequest, plan_code: str) -> HttpResponse:
         plan_compute(plan_code=plan_code, actor=_actor(request))
     except Plan.DoesNotExist as missing:
         raise Http404(_("没有这个考核方案")) from missing
+    except EvaluationOpen as refused:
+        messages.error(request, str(refused))
+        return redirect(_editor_url(plan_code))
     messages.success(request, _("已计算，排名和等次已更新（如需公开，请重新公布）。"))
     return redirect("results:ranking", plan_code=plan_code)
 

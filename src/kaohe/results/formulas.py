@@ -94,6 +94,7 @@ FLAG_TEXTS: dict[str, str] = {
     "missing_group": gettext_noop("测评主体票数不足 %(detail)s"),
     "no_ballots": gettext_noop("无有效测评票 %(detail)s"),
     "integrity_below": gettext_noop("述廉评廉低于 %(detail)s 分"),
+    "probation_failed": gettext_noop("试用期满测评不合格 %(detail)s"),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from kaohe.evaluation.models import Evaluation
 from kaohe.plans import selectors as plan_selectors
 from kaohe.plans.models import Grade, Indicator, Plan, Section
-from kaohe.results import charts
+from kaohe.results import charts, kinds
 from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
@@ -67,6 +67,7 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
         category["diagnostics_summary"] = _share(diagnostics[code])
         category["flagged"] = [row for row in diagnostics[code] if row["non_discriminating"]]
     data["diagnostics_summary"] = summary
+    data["kinds"] = kinds.kind_summaries(plan_code, data["categories"])  # worst/integrity/probation
     return data
 
 

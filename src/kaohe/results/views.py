@@ -23,6 +23,7 @@ from kaohe.accounts.policy import (
     explainable_codes,
 )
 from kaohe.plans.models import Plan
+from kaohe.process.selectors import process_lines
 from kaohe.results import charts, selectors, services
 from kaohe.results.models import AssesseeResult
 
@@ -54,6 +55,10 @@ def explanation(request: HttpRequest, plan_code: str, assessee_code: str) -> Htt
         data = selectors.explanation_page(plan_code, assessee_code)
     except AssesseeResult.DoesNotExist as missing:
         raise Http404(_("没有这个考核对象的结果")) from missing
+    # The process section's P line by line, when it came from process assessment (one query,
+    # only for a plan with a process section).
+    if any(s.get("source") == "process" for s in data["explanation"]["sections"]):
+        data["process"] = process_lines(plan_code, assessee_code)
     return render(request, "results/explanation.html", data)
 
 

@@ -28,7 +28,17 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("数据录入"), "entry:indicators", frozenset({Role.OFFICE, Role.ASSESSOR, Role.SUPERVISOR})
     ),
+    NavItem(_("民主测评"), "evaluation_office:plans", frozenset({Role.OFFICE, Role.SUPERVISOR})),
+    # 过程考核 (kaohe.process): the office's lights and the assessor bodies' inspections, the
+    # unit's progress reports, and the public progress board (进度公示栏).
+    NavItem(
+        _("过程考核"),
+        "process_office:index",
+        frozenset({Role.OFFICE, Role.ASSESSOR, Role.SUPERVISOR}),
+    ),
+    NavItem(_("进度填报"), "process_unit:home", frozenset({Role.UNIT})),
     NavItem(_("考核结果"), "results:plan_list", EVERYONE),
+    NavItem(_("进度公示"), "process_public:index", EVERYONE),
     NavItem(_("账号管理"), "accounts:account_list", frozenset({Role.ADMIN})),
     NavItem(_("系统配置"), "admin:index", frozenset({Role.ADMIN, Role.OFFICE})),
 )

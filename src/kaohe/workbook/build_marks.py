@@ -220,7 +220,7 @@ def frame_ballots(
             df.filter(pl.col("assessee").is_in(strangers)), "assessee", "考核对象 {value} 不存在"
         )
     if df.get_column("assessee").null_count():
-        rated = [code for code, kind in kinds.items() if kind in ("standard", "integrity")]
+        rated = [code for code, kind in kinds.items() if kind != "worst"]
         rows.report(
             df.filter(pl.col("assessee").is_null() & pl.col("evaluation").is_in(rated)),
             "assessee", "缺少考核对象（只有评选最差的空票可以不填）",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kaohe.engine import probation
 from kaohe.engine.model import (
     Category,
     Evaluation,
@@ -432,8 +433,11 @@ def _evaluation(raw: Any, path: Path, p: Problems, plan: Plan) -> Evaluation | N
     code = p.code(node, path)
     name = p.text(node, path, "name", code) or ""
     kind = node.get("kind", "standard")
-    if kind not in ("standard", "worst", "integrity"):
-        p.add((*path, "kind"), f"kind 应为 standard/worst/integrity 之一，实为 {show(kind)}")
+    if kind not in ("standard", "worst", "integrity", "probation"):
+        p.add(
+            (*path, "kind"),
+            f"kind 应为 standard/worst/integrity/probation 之一，实为 {show(kind)}",
+        )
         return None
     groups: list[Group] = []
     seen: dict[str, Path] = {}
@@ -493,12 +497,17 @@ def _evaluation(raw: Any, path: Path, p: Problems, plan: Plan) -> Evaluation | N
         return None
     if kind == "integrity" and form != "grade":
         p.add((*path, "form"), "述廉评廉（integrity）测评应为 grade 形式")
+    if kind == "probation" and form != "grade":
+        p.add((*path, "form"), "试用期满测评（probation）应为 grade 形式")
     options: dict[str, float] = {}
     satisfied: tuple[str, ...] = ()
     if form in ("grade", "dimensions"):
         if node.get("options") is None and kind == "integrity":
             options = dict(INTEGRITY_OPTIONS)
             satisfied = ("满意", "基本满意")
+        elif node.get("options") is None and kind == "probation":
+            options = dict(probation.DEFAULT_OPTIONS)
+            satisfied = probation.DEFAULT_SATISFIED
         else:
             options = _labels(node.get("options"), (*path, "options"), p, "options ")
             if not options and node.get("options") is not None:
@@ -540,11 +549,45 @@ def _evaluation(raw: Any, path: Path, p: Problems, plan: Plan) -> Evaluation | N
             handling = value
             raw_text = node["handling_below"]
             handling_text = raw_text.strip() if isinstance(raw_text, str) else str(raw_text)
+    share = _pass_share(node, path, p, kind, code, options, satisfied)
     return Evaluation(
         code, name, tuple(groups), kind=kind, form=form, options=options, satisfied=satisfied,
         dimensions=dimensions, max=maximum, max_top_share=max_top_share,
-        handling_below=handling, handling_below_text=handling_text,
+        handling_below=handling, handling_below_text=handling_text, pass_share=share,
     )  # fmt: skip
+
+
+def _pass_share(
+    node: Mapping[str, Any],
+    path: Path,
+    p: Problems,
+    kind: str,
+    code: str,
+    options: Mapping[str, float],
+    satisfied: tuple[str, ...],
+) -> float | None:
+    """试用期满测评 (docs/evaluation-kinds.md): `pass_share` in (0, 1] (default 2/3), and the
+    称职以上 labels (`satisfied`) must include every top label, so that 优秀 votes count."""
+    raw = node.get("pass_share")
+    if kind != "probation":
+        if raw is not None:
+            p.add((*path, "pass_share"), "pass_share（通过比例）只用于试用期满测评（probation）")
+        return None
+    if options and not satisfied:
+        p.add((*path, "satisfied"), f"试用期满测评 {code} 需要 satisfied（称职以上的选项）")
+    elif options:
+        top = max(options.values())
+        missing = [label for label, value in options.items() if value == top]
+        missing = [label for label in missing if label not in satisfied]
+        if missing:
+            p.add(
+                (*path, "satisfied"),
+                f"试用期满测评 {code} 的 satisfied 应包含最高选项 {'、'.join(missing)}",
+            )
+    if raw is None:
+        return None
+    what = "通过比例 pass_share "
+    return p.number(raw, (*path, "pass_share"), what, low=0, low_open=True, high=1)
 
 
 def _worst_veto(raw: Any, path: Path, p: Problems, plan: Plan, code: str) -> VetoItem:

@@ -241,6 +241,8 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
             raw["handling_below"] = (
                 written if written is not None else _num(evaluation.handling_below)
             )
+        if evaluation.kind == "probation" and evaluation.pass_share is not None:
+            raw["pass_share"] = _num(evaluation.pass_share)
     raw["groups"] = [
         {
             "code": g.code,

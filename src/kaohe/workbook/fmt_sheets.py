@@ -24,7 +24,12 @@ METHODS: Final = {
 DIRECTIONS: Final = {"higher": "越高越好", "lower": "越低越好"}
 SOURCES: Final = {"indicators": "指标", "process": "过程考核", "evaluation": "测评"}
 ASSESSEE_KINDS: Final = {"units": "单位", "people": "人员"}
-EVALUATION_KINDS: Final = {"standard": "标准测评", "worst": "评选最差", "integrity": "述廉评廉"}
+EVALUATION_KINDS: Final = {
+    "standard": "标准测评",
+    "worst": "评选最差",
+    "integrity": "述廉评廉",
+    "probation": "试用期满测评",
+}
 FORMS: Final = {"grade": "等次", "dimensions": "分维度", "score": "打分"}
 EVENT_TYPES: Final = {"bonus": "加分", "deduction": "扣分", "veto": "一票否决", "downgrade": "降档"}
 EFFECTS: Final = {"lowest": "定为最低等次", "no_top": "不得评为最高等次"}
@@ -212,7 +217,7 @@ EVALUATIONS: Final = SheetSpec(
             "kind",
             "类型",
             "enum",
-            "标准测评（默认）、评选最差 或 述廉评廉",
+            "标准测评（默认）、评选最差、述廉评廉 或 试用期满测评",
             labels=EVALUATION_KINDS,
         ),
         _c("form", "形式", "enum", "等次（默认）、分维度 或 打分", labels=FORMS),
@@ -257,6 +262,13 @@ EVALUATIONS: Final = SheetSpec(
             "number",
             "述廉评廉：得分低于此值列入组织处理，默认 60",
             range=Range(0, 100),
+        ),
+        _c(
+            "pass_share",
+            "通过比例",
+            "number",
+            "试用期满测评：称职以上票数占有效票的比例达到此值为合格，默认 2/3",
+            range=Range(0, 1),
         ),
     ),
 )

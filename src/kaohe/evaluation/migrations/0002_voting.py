@@ -310,7 +310,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="sealedballot",
-            index=models.Index(fields=["evaluation", "group", "cast"], name="sealed_ballot_free"),
+            index=models.Index(fields=["evaluation", "group"], name="sealed_ballot_group"),
         ),
         migrations.AddIndex(
             model_name="votingcode",

@@ -20,9 +20,11 @@ from kaohe.workbook.tests.examples import EXAMPLES_DIR
 
 EXAMPLES = EXAMPLES_DIR
 # Pages seen by the office: 2 queries for the session and the account, then the page's own
-# (the ranking also reads its publication; the office's rules need no query).
-RANKING_QUERIES = 2 + 8 + 1
-EXPLANATION_QUERIES = 2 + 6
+# (the ranking also reads its publication; the office's rules need no query), and 2 for the
+# summary of the worst / integrity / probation evaluations (kaohe.results.kinds).
+RANKING_QUERIES = 2 + 8 + 1 + 2
+# The explanation: + 1 for the process section's lines (kaohe.process) in these plans.
+EXPLANATION_QUERIES = 2 + 6 + 1
 PLAN_LIST_QUERIES = 2 + 1
 # Once per computation and category, when an assessee has a dimensions-form evaluation.
 CATEGORY_MEANS_QUERIES = 1

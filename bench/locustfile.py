@@ -1,0 +1,186 @@
+"""Locust users for `bench/voting.py` (issue 4): anonymous voters and a trivial baseline.
+
+Run only by bench/voting.py, which starts the server, issues the codes and passes everything
+through the environment:
+
+  KAOHE_BENCH_PHASE     trivial | capacity | meeting
+  KAOHE_BENCH_SETUP     JSON written by `voting.py setup`: paths, the ballot form, codes files
+  KAOHE_BENCH_CODES     the codes file of this phase (capacity, meeting), one code a line
+  KAOHE_BENCH_REQUESTS  trivial: how many requests in all
+  KAOHE_BENCH_SUMMARY   where this process writes its own figures (JSON)
+
+Every phase is bounded by count: the trivial users stop after KAOHE_BENCH_REQUESTS requests in
+all, each voter uses codes from the file until it is empty (a code is used once), and when the
+last user has stopped the run quits by itself; `--run-time` and the parent's timeout are the
+hard limits behind that. Figures are taken from the request events (exact percentiles over
+every request, throughput = requests / time from the first request's start to the last one's
+end) rather than from locust's rounded buckets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
+from voting_figures import marks_for, summarise
+
+PHASE = os.environ.get("KAOHE_BENCH_PHASE", "trivial")
+SETUP: dict[str, Any] = (
+    json.loads(Path(os.environ["KAOHE_BENCH_SETUP"]).read_text(encoding="utf-8"))
+    if os.environ.get("KAOHE_BENCH_SETUP")
+    else {}
+)
+CODES_FILE = os.environ.get("KAOHE_BENCH_CODES", "")
+TRIVIAL_REQUESTS = int(os.environ.get("KAOHE_BENCH_REQUESTS", "2000"))
+SUMMARY = os.environ.get("KAOHE_BENCH_SUMMARY", "")
+START_PATH = "/v/"
+BALLOT_PATH = "/v/ballot/"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _codes() -> Iterator[str]:
+    if not CODES_FILE:
+        return iter(())
+    lines = Path(CODES_FILE).read_text(encoding="utf-8").split()
+    return iter(lines)
+
+
+# One locust process, gevent: the users share these without locks (no preemption between
+# greenlets except at I/O).
+CODES = _codes()
+_sent = 0
+_samples: list[tuple[str, float, float, bool, str]] = []  # name, start, ms, ok, error
+_stopped = 0
+
+
+@events.request.add_listener
+def _record(
+    request_type: str,
+    name: str,
+    response_time: float,
+    response_length: int,
+    exception: BaseException | None = None,
+    start_time: float | None = None,
+    **_: Any,
+) -> None:
+    started = start_time if start_time is not None else time.time() - response_time / 1000
+    error = "" if exception is None else f"{type(exception).__name__}: {exception}"[:200]
+    _samples.append((name, started, response_time, exception is None, error))
+
+
+def _user_stopped() -> None:
+    """When the last user has stopped, end the run (bounded by count, not only by time)."""
+    global _stopped
+    _stopped += 1
+    env = _environment
+    if env is not None and env.runner is not None and _stopped >= env.parsed_options.num_users:
+        gevent.spawn_later(0.1, env.runner.quit)
+
+
+_environment: Any = None
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    global _environment
+    _environment = environment
+
+
+@events.quitting.add_listener
+def _write_summary(environment: Any, **_: Any) -> None:
+    if not SUMMARY:
+        return
+    figures = summarise(_samples) | {"phase": PHASE}
+    Path(SUMMARY).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+class TrivialUser(FastHttpUser):
+    """The baseline: the log-in page (no database, the whole middleware stack and a template)
+    requested back to back until TRIVIAL_REQUESTS have been sent by all users together."""
+
+    wait_time = constant(0)
+    path = SETUP.get("trivial_path", "/accounts/login/")
+
+    @task
+    def trivial(self) -> None:
+        global _sent
+        if _sent >= TRIVIAL_REQUESTS:
+            _user_stopped()
+            raise StopUser()
+        _sent += 1
+        with self.client.get(self.path, name="trivial", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+
+class Voter(FastHttpUser):
+    """One phone on the ballot pages (/v/, the plain form flow the page's script also
+    posts): opens the start page once (CSRF cookie and token), then per ballot posts the code
+    (→ the group's ballot), the filled-in ballot for review (→ the confirmation page) and the
+    confirmation (→ the receipt). `capacity` voters do that back to back with fresh codes
+    until none are left; `meeting` voters vote once, reading the ballot for a few seconds."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.rng = random.Random(id(self))
+        self.once = PHASE == "meeting"
+        self.token = ""
+        with self.client.get(START_PATH, name="start", catch_response=True) as response:
+            found = CSRF.search(response.text or "")
+            if response.status_code != 200 or found is None:
+                response.failure(f"HTTP {response.status_code}: no CSRF token")
+            else:
+                self.token = found.group(1)
+
+    def _post(self, path: str, name: str, data: dict[str, str], expect: str) -> bool:
+        with self.client.post(
+            path,
+            data=data,
+            headers={"Referer": self.host + START_PATH},
+            name=name,
+            catch_response=True,
+        ) as response:
+            body = response.text or ""
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}: {body[-160:]}")
+                return False
+            if expect not in body:
+                response.failure(f"{name}: page without {expect!r}")
+                return False
+        return True
+
+    @task
+    def vote(self) -> None:
+        code = next(CODES, None)
+        if code is None or not self.token:
+            _user_stopped()
+            raise StopUser()
+        base = {"csrfmiddlewaretoken": self.token, "code": code}
+        if self._post(START_PATH, "code", base, 'id="ballot-form"'):
+            if self.once:
+                gevent.sleep(self.rng.uniform(*SETUP["reading_seconds"]))
+            fields = {f"m.{a}": o for a, o in marks_for(SETUP["form"], self.rng).items()}
+            review = base | fields | {"action": "review"}
+            if self._post(BALLOT_PATH, "review", review, 'id="confirm-button"'):
+                confirm = base | fields | {"action": "confirm"}
+                self._post(BALLOT_PATH, "confirm", confirm, 'id="receipt-id"')
+        if self.once:
+            _user_stopped()
+            raise StopUser()
+
+
+# Only the phase's own user class is offered to locust.
+if PHASE == "trivial":
+    del Voter
+else:
+    del TrivialUser

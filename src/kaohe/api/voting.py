@@ -1,0 +1,213 @@
+"""Online voting through the API (docs/voting.md): the ballot form of a code, casting a ballot,
+looking a receipt up. Open to everyone without log-in (voters are anonymous), so no session and
+no CSRF token; the code travels in the JSON body only, never in the path or query string.
+
+Bad codes are throttled per client as on the pages (``kaohe.evaluation.throttle``): 429.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+from kaohe.api.errors import responses
+from kaohe.evaluation import throttle
+from kaohe.evaluation.ballot_form import group_form
+from kaohe.evaluation.casting import (
+    BallotInvalid,
+    CastError,
+    CodeUnknown,
+    CodeUsed,
+    cast_ballot,
+    receipt_status,
+    voting_code,
+)
+from kaohe.evaluation.codes import normalise_code
+
+router = Router(tags=["voting"])
+
+VOTE = (400, 404, 409, 422, 429)
+Text = Annotated[str, Field(max_length=200)]
+MarkValue = (
+    StrictBool
+    | StrictInt
+    | StrictFloat
+    | Annotated[StrictStr, Field(max_length=50)]
+    | Annotated[dict[Text, Annotated[StrictStr, Field(max_length=50)]], Field(max_length=20)]
+    | None
+)
+
+
+class CodeIn(Schema):
+    """A 测评码 as printed (``XXXX-XXXX-XXXX``; case, dashes and spaces do not matter)."""
+
+    code: Text
+
+
+class MarkIn(Schema):
+    """One mark: the assessee's code and the value — a grade label (``"优秀"``), a score
+    (``92.5`` or ``"92.5"``), ``{"德": "优秀", …}`` for the dimensions form, ``true`` to pick
+    the assessee on a worst ballot."""
+
+    assessee: Text
+    value: MarkValue = None
+
+
+class BallotIn(Schema):
+    code: Text
+    marks: list[MarkIn] = Field(max_length=1000)
+
+
+class ReceiptIn(Schema):
+    receipt: Text
+
+
+class AssesseeOut(Schema):
+    code: str
+    name: str
+    detail: str
+
+
+class OptionOut(Schema):
+    label: str
+    value: float
+
+
+class DimensionOut(Schema):
+    name: str
+    weight: float
+
+
+class VoteFormOut(Schema):
+    """The ballot of the code's group: what to mark and the rules checked on casting."""
+
+    evaluation: str
+    evaluation_name: str
+    kind: str
+    form: str
+    group: str
+    group_name: str
+    assessees: list[AssesseeOut]
+    options: list[OptionOut]
+    top: list[str]
+    dimensions: list[DimensionOut]
+    max: float
+    max_top_share: float | None
+    max_picks: int | None
+
+
+class ReceiptOut(Schema):
+    receipt: str
+
+
+class ReceiptStatusOut(Schema):
+    status: Literal["received", "counted"]
+
+
+def _refusal(request: HttpRequest, exc: CastError | ValueError) -> HttpResponse:
+    from kaohe.api.api import api
+    from kaohe.api.errors import error
+
+    if isinstance(exc, ValueError):
+        return error(api, request, 422, "invalid", "测评码格式不正确", [("code", str(exc))])
+    if isinstance(exc, BallotInvalid):
+        return error(api, request, 422, exc.code, exc.message, [("marks", e) for e in exc.errors])
+    if isinstance(exc, CodeUnknown):
+        return error(api, request, 404, exc.code, exc.message)
+    status = 409 if isinstance(exc, CastError) else 422
+    return error(api, request, status, exc.code, exc.message)
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    from kaohe.api.api import api
+    from kaohe.api.errors import error
+
+    if throttle.blocked(throttle.client_key(request)):
+        return error(api, request, 429, "throttled", throttle.MESSAGE)
+    return None
+
+
+def _with_code(request: HttpRequest, text: str) -> Any:
+    """The code's row, or the error answer (counting a guessed code against the client)."""
+    try:
+        return voting_code(normalise_code(text))
+    except ValueError as exc:
+        return _refusal(request, exc)
+    except CodeUnknown as exc:
+        if exc.guess:
+            throttle.record_bad(throttle.client_key(request))
+        return _refusal(request, exc)
+    except CastError as exc:
+        return _refusal(request, exc)
+
+
+@router.post(
+    "/vote/form", response=responses({200: VoteFormOut}, VOTE), auth=None, url_name="vote_form"
+)
+def vote_form(request: HttpRequest, body: CodeIn) -> Any:
+    """The ballot form of a usable code (the code is not used up by asking)."""
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
+    row = _with_code(request, body.code)
+    if isinstance(row, HttpResponse):
+        return row
+    form = group_form(row.group)
+    data = form.as_json()
+    return {
+        "evaluation": form.evaluation_code,
+        "evaluation_name": form.evaluation_name,
+        "kind": form.kind,
+        "form": form.form,
+        "group": form.group_code,
+        "group_name": form.group_name,
+        "assessees": data["assessees"],
+        "options": data["options"],
+        "top": data["top"],
+        "dimensions": data["dimensions"],
+        "max": form.max,
+        "max_top_share": form.max_top_share,
+        "max_picks": form.max_picks,
+    }
+
+
+@router.post(
+    "/vote/ballots", response=responses({201: ReceiptOut}, VOTE), auth=None, url_name="vote_cast"
+)
+def vote_cast(request: HttpRequest, body: BallotIn) -> Any:
+    """Cast a ballot: 201 with the receipt; 422 with every problem when the ballot is not
+    acceptable (nothing is stored); 409 when the code was already used or voting is closed."""
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
+    row = _with_code(request, body.code)
+    if isinstance(row, HttpResponse):
+        return row
+    marks = [(mark.assessee, mark.value) for mark in body.marks]
+    try:
+        receipt = cast_ballot(code=body.code, marks=marks)
+    except CodeUnknown as exc:
+        return _refusal(request, exc)
+    except (CodeUsed, CastError) as exc:
+        return _refusal(request, exc)
+    return Status(201, {"receipt": receipt})
+
+
+@router.post(
+    "/vote/receipts",
+    response=responses({200: ReceiptStatusOut}, (400, 404, 422)),
+    auth=None,
+    url_name="vote_receipt",
+)
+def vote_receipt(request: HttpRequest, body: ReceiptIn) -> Any:
+    """Whether the ballot with this receipt was received or counted (nothing else)."""
+    from kaohe.api.api import api
+    from kaohe.api.errors import error
+
+    status = receipt_status(body.receipt)
+    if status is None:
+        return error(api, request, 404, "not_found", "没有找到该回执，请核对回执号")
+    return {"status": status}

@@ -1,0 +1,293 @@
+"""Reads for the process pages (docs/process-pages.md) on top of ``kaohe.process.selectors``:
+who may open which page (the ``check`` functions the views declare), the as-of date of a
+request, and the page data the core selectors do not assemble (the office's light matrix,
+a milestone's report history, the frozen stage reviews).
+
+Like the core selectors, every function here runs a fixed number of queries whatever the
+number of tasks, targets, milestones or reports (process/tests/test_views_queries.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from kaohe.accounts.models import Role
+from kaohe.accounts.policy import READ_ALL, role_of
+from kaohe.process import selectors
+from kaohe.process.models import (
+    Milestone,
+    ProcessPlan,
+    ProgressReport,
+    Rectification,
+    StageReview,
+    Target,
+    Task,
+)
+from kaohe.process.selectors import LIGHTS, MilestoneRow
+
+# The worst light of a cell (a unit's share of a task) is the one the office must see first.
+SEVERITY = {"red": 3, "yellow": 2, "green": 1, "exempt": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Access checks (the ``check=`` of the views' ``@allow``; called with the URL's arguments)
+
+
+def is_unit_of_plan(user: Any, plan_code: str, **_: Any) -> bool:
+    """A unit account whose unit has a share of a task of the plan's process assessment."""
+    if role_of(user) != Role.UNIT or user.unit_id is None:
+        return False
+    return Target.objects.filter(
+        task__process_plan__plan_code=plan_code, unit_id=user.unit_id
+    ).exists()
+
+
+def owns_milestone(user: Any, plan_code: str, milestone_id: int, **_: Any) -> bool:
+    """The unit account of the milestone's unit (its own share or its people's)."""
+    if role_of(user) != Role.UNIT or user.unit_id is None:
+        return False
+    return Milestone.objects.filter(
+        pk=milestone_id,
+        target__task__process_plan__plan_code=plan_code,
+        target__unit_id=user.unit_id,
+    ).exists()
+
+
+def owns_rectification(user: Any, plan_code: str, rectification_id: int, **_: Any) -> bool:
+    if role_of(user) != Role.UNIT or user.unit_id is None:
+        return False
+    return Rectification.objects.filter(
+        pk=rectification_id,
+        milestone__target__task__process_plan__plan_code=plan_code,
+        milestone__target__unit_id=user.unit_id,
+    ).exists()
+
+
+def can_view_report_evidence(user: Any, plan_code: str, report_id: int, **_: Any) -> bool:
+    """A progress report's evidence: 考核办 and 监督, and the reporting unit itself."""
+    if role_of(user) in READ_ALL:
+        return True
+    if role_of(user) != Role.UNIT or user.unit_id is None:
+        return False
+    return ProgressReport.objects.filter(
+        pk=report_id,
+        milestone__target__task__process_plan__plan_code=plan_code,
+        milestone__target__unit_id=user.unit_id,
+    ).exists()
+
+
+def can_open_inspections(user: Any, plan_code: str, **_: Any) -> bool:
+    """The inspection grid: 考核办 and 监督; an assessor body that leads a task of the plan."""
+    role = role_of(user)
+    if role in READ_ALL:
+        return True
+    return (
+        role == Role.ASSESSOR
+        and Task.objects.filter(process_plan__plan_code=plan_code, lead_body=user.assessor).exists()
+    )
+
+
+def can_rate(user: Any) -> bool:
+    """Record ratings: 考核办 for every task, an assessor body for the tasks it leads (the
+    service refuses the others); 监督 reads only."""
+    return role_of(user) in (Role.OFFICE, Role.ASSESSOR)
+
+
+# ---------------------------------------------------------------------------------------------
+# The as-of date
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def as_of_of(request: HttpRequest) -> tuple[date, str]:
+    """The as-of date asked for (``?on=YYYY-MM-DD``), today otherwise; with a Chinese problem
+    when the parameter is not a date (the page then shows today and says so)."""
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return today(), ""
+    try:
+        return date.fromisoformat(text), ""
+    except ValueError:
+        return today(), f"查看日期“{text}”不是有效日期（应为 YYYY-MM-DD），已按今天显示。"
+
+
+def month_of(text: str, default: date) -> tuple[date, str]:
+    """``YYYY-MM`` → the month's first day; ``default``'s month when empty or invalid."""
+    text = text.strip()
+    if text:
+        try:
+            return date.fromisoformat(f"{text}-01"), ""
+        except ValueError:
+            return default.replace(day=1), f"督查月份“{text}”无效（应为 YYYY-MM），已按本月显示。"
+    return default.replace(day=1), ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Page data
+
+
+@dataclass
+class MatrixCell:
+    light: str
+    milestones: int
+    red: int
+
+
+@dataclass
+class MatrixRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    cells: list[MatrixCell | None]
+    score: float | None = None
+
+
+@dataclass
+class DashboardPage:
+    board: selectors.OfficeDashboard
+    tasks: list[dict[str, Any]]
+    matrix: list[MatrixRow]
+    month_slots: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def dashboard_page(pp: ProcessPlan, as_of: date) -> DashboardPage:
+    """The office dashboard: the core selector's figures, the unit × task light matrix with
+    each unit's P at ``as_of``, and the month's inspections per lead body."""
+    board = selectors.office_dashboard(pp, as_of)
+    rows = selectors.milestone_rows(pp, as_of, include_people=False)
+    tasks: dict[int, dict[str, Any]] = {}
+    cells: dict[tuple[int, int], MatrixCell] = {}
+    units: dict[int, MatrixRow] = {}
+    for row in rows:
+        if row.task_id not in tasks:
+            tasks[row.task_id] = {
+                "id": row.task_id,
+                "code": row.task_code,
+                "name": row.task_name,
+                "lead_body": row.lead_body,
+            }
+        units.setdefault(row.unit_id, MatrixRow(row.unit_id, row.unit_code, row.unit_name, []))
+        cell = cells.get((row.unit_id, row.task_id))
+        if cell is None:
+            cell = cells[(row.unit_id, row.task_id)] = MatrixCell(row.light, 0, 0)
+        cell.milestones += 1
+        cell.red += row.light == "red"
+        if SEVERITY[row.light] > SEVERITY[cell.light]:
+            cell.light = row.light
+    facts = selectors.assessee_facts(pp, as_of)
+    for unit in units.values():
+        unit.cells = [cells.get((unit.unit_id, task_id)) for task_id in tasks]
+        found = facts.get(("unit", unit.unit_id))
+        if found is not None:
+            unit.score = selectors.score_of(pp, found, as_of).score
+    month = as_of.replace(day=1)
+    month_slots: dict[str, dict[str, int]] = defaultdict(lambda: {"done": 0, "due": 0})
+    missing: dict[str, int] = defaultdict(int)
+    for slot in selectors.inspection_schedule(pp, as_of):
+        if slot.month == month:
+            month_slots[slot.lead_body]["done" if slot.state == "done" else "due"] += 1
+        elif slot.state == "missing":
+            missing[slot.lead_body] += 1
+    for body, count in missing.items():
+        month_slots[body]["missing"] = count
+    return DashboardPage(
+        board=board,
+        tasks=list(tasks.values()),
+        matrix=sorted(units.values(), key=lambda u: u.unit_code),
+        month_slots={
+            body: {"missing": 0, **counts} for body, counts in sorted(month_slots.items())
+        },
+    )
+
+
+def reports_of(
+    milestone_ids: list[int], as_of: date | None = None
+) -> dict[int, list[ProgressReport]]:
+    """The progress reports of some milestones, newest first, per milestone. One query."""
+    found: dict[int, list[ProgressReport]] = defaultdict(list)
+    reports = ProgressReport.objects.filter(milestone_id__in=milestone_ids)
+    if as_of is not None:
+        reports = reports.filter(reported_on__lte=as_of)
+    for report in reports.order_by("-reported_on", "-id"):
+        found[report.milestone_id].append(report)
+    return found
+
+
+def milestone_of(rows: list[MilestoneRow], milestone_id: int) -> MilestoneRow | None:
+    return next((row for row in rows if row.id == milestone_id), None)
+
+
+def grouped(rows: list[MilestoneRow]) -> list[dict[str, Any]]:
+    """Milestones grouped by target (a task's share, or a person's post responsibility), in
+    the plan's order, for the unit's pages and the feedback report."""
+    groups: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        group = groups.get(row.target_id)
+        if group is None:
+            group = groups[row.target_id] = {
+                "task_code": row.task_code,
+                "task_name": row.task_name,
+                "lead_body": row.lead_body,
+                "public": row.task_public,
+                "leader": row.leader,
+                "person_name": row.person_name,
+                "goal": row.goal,
+                "rows": [],
+                "counts": dict.fromkeys(LIGHTS, 0),
+            }
+        group["rows"].append(row)
+        group["counts"][row.light] += 1
+    return list(groups.values())
+
+
+def stage_reviews(pp: ProcessPlan) -> list[StageReview]:
+    """The frozen stage reviews of the plan, by stage and unit. One query."""
+    return list(
+        StageReview.objects.filter(process_plan=pp)
+        .select_related("unit", "person")
+        .order_by("stage", "unit__code", "person__code")
+    )
+
+
+def plans_with_process() -> list[ProcessPlan]:
+    return list(ProcessPlan.objects.order_by("-year", "plan_code"))
+
+
+def unit_plans(unit_id: int) -> list[ProcessPlan]:
+    """The process plans in which a unit has a share of a task, newest first."""
+    return list(
+        ProcessPlan.objects.filter(tasks__targets__unit_id=unit_id)
+        .distinct()
+        .order_by("-year", "plan_code")
+    )
+
+
+def board_plan(plan_code: str | None) -> ProcessPlan | None:
+    """The plan a public board shows: the one asked for, else the newest with a public
+    commitment."""
+    plans = ProcessPlan.objects.filter(tasks__public=True).distinct().order_by("-year", "plan_code")
+    if plan_code:
+        plans = plans.filter(plan_code=plan_code)
+    return plans.first()
+
+
+def rectification_row(
+    pp: ProcessPlan, unit_id: int, rectification_id: int, as_of: date
+) -> MilestoneRow | None:
+    """The milestone row carrying a rectification, as its unit sees it at ``as_of``."""
+    milestone_id = (
+        Rectification.objects.filter(pk=rectification_id)
+        .values_list("milestone_id", flat=True)
+        .first()
+    )
+    if milestone_id is None:
+        return None
+    return milestone_of(selectors.milestone_rows(pp, as_of, unit_id=unit_id), milestone_id)
