@@ -3,7 +3,7 @@ and the pages of the demo county on a warm server.
 
 Three measurements, each command in a fresh process (wall time and peak RSS):
 
-  score    `kaohe score plan.yaml values.csv events.csv ballots.csv -o /dev/null`
+  score    `kaohe score plan.json values.csv events.csv ballots.csv -o /dev/null`
            vs polars read_csv(ballots.csv) + group_by(...).len()            goal ≤ 3×
   load     `kaohe load …` into PostgreSQL vs a raw COPY of ballots.csv       goal ≤ 2×
   compute  `kaohe compute PLAN` vs the SQL GROUP BY over the raw table       goal ≤ 2×

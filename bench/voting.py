@@ -7,10 +7,13 @@ One run, one server, one database (`kaohe_bench_voting`, dropped and rebuilt eac
             两代表一委员 (every one of the 52 units on each ballot) through the services
   trivial   baseline: USERS users request the log-in page back to back (no database, the whole
             middleware stack and a template), TRIVIAL_REQUESTS requests in all
-  capacity  USERS voters vote back to back with fresh codes (form, then cast), CAPACITY
-            ballots in all: the voting throughput, compared with the trivial one
-  meeting   USERS voters arrive over a few seconds, each asks for the form with its code,
-            reads it for a few seconds and submits once: the latency a voter sees (p95, p99)
+  capacity  USERS phones on the ballot pages (/v/: the start page once, then per ballot the
+            code → the ballot, the review → the confirmation page, the confirm → the
+            receipt) vote back to back with fresh codes, CAPACITY ballots in all: the voting
+            throughput (requests/s over all the voters' requests), compared with the trivial
+  meeting   USERS voters open their ballots over ARRIVAL_S seconds (code → ballot), fill it
+            in for READING_S seconds, review and confirm once: the latency a voter sees
+            (p95, p99) at a pace far above a real meeting hall's
   check     untimed: every accepted ballot is in the box (codes used = slots cast = ballots),
             then close and count through the services
 
@@ -50,11 +53,11 @@ DATABASE = "kaohe_bench_voting"
 
 USERS = 500
 TRIVIAL_REQUESTS = 5_000
-CAPACITY = 2_000  # ballots cast back to back (each: a form request and a cast request)
+CAPACITY = 1_000  # ballots cast back to back (each: code, review and confirm requests)
 WORKERS = 4
 PHASE_LIMIT_S = 180.0  # hard limit of one locust phase
-SPAWN_RATE = 100.0  # users started per second (meeting: 500 voters arrive over 5 s)
-READING_S = (2.0, 6.0)  # a meeting voter reads the form this long before submitting
+ARRIVAL_S = 30.0  # meeting: the voters open their ballots over this many seconds
+READING_S = (10.0, 30.0)  # a meeting voter fills in the 52-unit ballot in this many seconds
 EVALUATION = "mz2025"
 GROUP = "reps"
 TRIVIAL_PATH = "/accounts/login/"
@@ -66,7 +69,9 @@ GOAL_RATIO = 0.30
 # --- setup (in its own process, with Django) -------------------------------------------------
 
 
-def setup(directory: Path, *, capacity: int, voters: int) -> dict[str, Any]:
+def setup(
+    directory: Path, *, capacity: int, voters: int, reading: tuple[float, float] = READING_S
+) -> dict[str, Any]:
     """Load the plan, open the evaluation, issue the codes; write what locust needs."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.config.settings")
     import django
@@ -111,7 +116,7 @@ def setup(directory: Path, *, capacity: int, voters: int) -> dict[str, Any]:
             "top_limit": form.top_limit(len(form.assessees)),
         },
         "trivial_path": TRIVIAL_PATH,
-        "reading_seconds": list(READING_S),
+        "reading_seconds": list(reading),
     }
     (directory / "setup.json").write_text(json.dumps(info, ensure_ascii=False, indent=2))
     return info
@@ -158,6 +163,8 @@ class Options:
     capacity: int = CAPACITY
     workers: int = WORKERS
     phase_limit: float = PHASE_LIMIT_S
+    arrival: float = ARRIVAL_S
+    reading: tuple[float, float] = READING_S
     scratch: Path = SCRATCH
     output: Path = OUT / "voting.json"
 
@@ -233,7 +240,8 @@ def run_phase(name: str, port: int, options: Options, env: dict[str, str]) -> Ph
         "KAOHE_BENCH_REQUESTS": str(options.trivial_requests),
         "KAOHE_BENCH_SUMMARY": str(summary),
     }
-    rate = SPAWN_RATE if name == "meeting" else float(options.users)
+    # capacity and trivial: every user at once; meeting: arriving over `arrival` seconds
+    rate = options.users / options.arrival if name == "meeting" else float(options.users)
     command = [
         LOCUST, "-f", str(BENCH / "locustfile.py"), "--headless", "--only-summary",
         "--users", str(options.users), "--spawn-rate", f"{rate:g}",
@@ -316,7 +324,8 @@ def measure(options: Options) -> dict[str, Any]:
     voters = options.users
     prepared = _run(
         [sys.executable, str(BENCH / "voting.py"), "setup", "--scratch", str(options.scratch),
-         "--capacity", str(options.capacity), "--voters", str(voters)],
+         "--capacity", str(options.capacity), "--voters", str(voters),
+         "--reading", str(options.reading[0]), str(options.reading[1])],
         env, 900,
     )  # fmt: skip
     if prepared.returncode != 0:
@@ -410,8 +419,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("--scratch", type=Path, required=True)
         parser.add_argument("--capacity", type=int, required=True)
         parser.add_argument("--voters", type=int, required=True)
+        parser.add_argument("--reading", type=float, nargs=2, default=READING_S)
         args = parser.parse_args(argv[1:])
-        setup(args.scratch, capacity=args.capacity, voters=args.voters)
+        setup(args.scratch, capacity=args.capacity, voters=args.voters, reading=tuple(args.reading))
         return 0
     if argv[:1] == ["check"]:
         parser = argparse.ArgumentParser()
@@ -425,6 +435,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--capacity", type=int, default=CAPACITY, help="连续投票的票数")
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn 进程数")
     parser.add_argument("--phase-limit", type=float, default=PHASE_LIMIT_S, help="每阶段时限（秒）")
+    parser.add_argument("--arrival", type=float, default=ARRIVAL_S, help="会场：到达用时（秒）")
+    parser.add_argument(
+        "--reading", type=float, nargs=2, default=READING_S, help="会场：填票用时范围（秒）"
+    )
     parser.add_argument("--output", type=Path, default=OUT / "voting.json")
     args = parser.parse_args(argv)
     run(
@@ -434,6 +448,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             capacity=max(1, args.capacity),
             workers=max(1, args.workers),
             phase_limit=args.phase_limit,
+            arrival=max(0.1, args.arrival),
+            reading=(args.reading[0], args.reading[1]),
             output=args.output,
         )
     )

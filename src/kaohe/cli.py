@@ -114,9 +114,12 @@ def _load(args: argparse.Namespace) -> None:
     # Read and validate first: a bad file never opens the database.
     document = read_document([Path(name) for name in args.files])
     _django()
-    from kaohe.plans.services import plan_load
+    from kaohe.plans.services import EvaluationOpen, plan_load
 
-    plan = plan_load(document=document, actor=_actor())
+    try:
+        plan = plan_load(document=document, actor=_actor())
+    except EvaluationOpen as refused:  # a live evaluation of the stored plan: nothing written
+        raise CommandError(str(refused)) from None
     print(
         f"已导入考核方案 {plan.code}：{len(document.assessees)} 个考核对象，"
         f"{len(document.values)} 个指标值，{len(document.events)} 条加扣分与否决，"

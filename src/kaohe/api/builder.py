@@ -1,6 +1,7 @@
 """方案设计 over the API: create or copy a plan, add, change, delete and move nodes of its
 tree, set points. Every change goes through ``kaohe.plans.builder`` (the builder validates
-the whole document; a refused change writes nothing and answers 422 with every problem).
+the whole document; a refused change writes nothing and answers 422 with every problem;
+an edit while an evaluation of the plan is live answers 409, ``refuse_live_evaluations``).
 
 Nodes are named by reference, as on the builder pages: ``"0"`` the first category,
 ``"0.1"`` its second section, ``"0.1.2"`` that section's third indicator, and so on.
@@ -32,6 +33,9 @@ from kaohe.plans import builder
 
 router = Router(tags=["plan builder"])
 
+# An edit of a stored plan: also 409 while an evaluation of the plan is live (EvaluationOpen).
+EDIT = (*WRITE, 409)
+
 # The keys a node's own form edits (its children are edited as nodes of their own).
 NODE_KEYS = {
     "category": {"code", "name", "full_score", "tiebreak"},
@@ -52,7 +56,7 @@ def plan_copy(request: HttpRequest, plan_code: str, body: PlanCopyIn) -> Status[
     return Status(201, selectors.plan_status(plan.code))
 
 
-@router.post("/plans/{plan_code}/nodes", response=responses({201: NodeOut}, WRITE), auth=signed_in)
+@router.post("/plans/{plan_code}/nodes", response=responses({201: NodeOut}, EDIT), auth=signed_in)
 def node_add(request: HttpRequest, plan_code: str, body: NodeAddIn) -> Status[Any]:
     """Append a category (parent ""), a section (parent a category) or an indicator."""
     require(can_edit_plans(request.user))
@@ -71,7 +75,7 @@ def node_add(request: HttpRequest, plan_code: str, body: NodeAddIn) -> Status[An
 
 
 @router.patch(
-    "/plans/{plan_code}/nodes/{ref}", response=responses({200: NodeOut}, WRITE), auth=signed_in
+    "/plans/{plan_code}/nodes/{ref}", response=responses({200: NodeOut}, EDIT), auth=signed_in
 )
 def node_update(
     request: HttpRequest, plan_code: str, ref: str, body: NodeFieldsIn
@@ -94,7 +98,7 @@ def node_update(
 
 @router.delete(
     "/plans/{plan_code}/nodes/{ref}",
-    response=responses({200: NodeDeleted}, (*OBJECT, 422)),
+    response=responses({200: NodeDeleted}, (*OBJECT, 409, 422)),
     auth=signed_in,
 )
 def node_delete(request: HttpRequest, plan_code: str, ref: str) -> dict[str, int]:
@@ -113,7 +117,7 @@ def node_delete(request: HttpRequest, plan_code: str, ref: str) -> dict[str, int
 
 @router.post(
     "/plans/{plan_code}/nodes/{ref}/move",
-    response=responses({200: NodeOut}, WRITE),
+    response=responses({200: NodeOut}, EDIT),
     auth=signed_in,
 )
 def node_move(request: HttpRequest, plan_code: str, ref: str, body: NodeMoveIn) -> dict[str, str]:
@@ -131,7 +135,7 @@ def node_move(request: HttpRequest, plan_code: str, ref: str, body: NodeMoveIn) 
 
 
 @router.put(
-    "/plans/{plan_code}/points", response=responses({200: PlanStatus}, WRITE), auth=signed_in
+    "/plans/{plan_code}/points", response=responses({200: PlanStatus}, EDIT), auth=signed_in
 )
 def points(request: HttpRequest, plan_code: str, body: PointsIn) -> dict[str, Any]:
     """Set many nodes' points at once (they must add up: the builder checks)."""

@@ -20,6 +20,7 @@ from kaohe.api.auth import signed_in
 from kaohe.api.errors import OBJECT, PUBLIC_OBJECT, responses
 from kaohe.api.schemas import Diagnostic, Explanation, Ranking, WorstList
 from kaohe.plans import selectors as plan_selectors
+from kaohe.results.breakdowns import mask_explanation_data, mask_worst_entries
 
 router = Router(tags=["results"])
 
@@ -43,7 +44,8 @@ def explanation(request: HttpRequest, plan_code: str, assessee_code: str) -> dic
     """One assessee's result and its line-by-line explanation (计分说明):
     ``can_view_explanation`` (考核办, 监督, and the unit itself once published)."""
     require(can_view_explanation(request.user, plan_code, assessee_code))
-    data = plan_selectors.assessee_explanation(plan_code, assessee_code)
+    # No breakdown of fewer than 5 ballots, as on the page (kaohe.results.breakdowns).
+    data = mask_explanation_data(plan_selectors.assessee_explanation(plan_code, assessee_code))
     return {
         "plan": data["plan"]["code"],
         "category": data["category"],
@@ -68,6 +70,10 @@ def diagnostics(request: HttpRequest, plan_code: str) -> list[dict[str, Any]]:
 )
 def worst(request: HttpRequest, plan_code: str) -> list[dict[str, Any]]:
     """评选最差: who was named and by how many votes. Vote counts are shown beyond the office
-    only in an assessee's own explanation, so these lists are 考核办's and 监督's."""
+    only in an assessee's own explanation, so these lists are 考核办's and 监督's. Of a vote
+    with fewer than 5 ballots, ``votes`` and ``share`` are null and ``hidden`` true."""
     require(can_read_all(request.user))
-    return selectors.worst_lists(plan_code)
+    return [
+        {**row, "entries": mask_worst_entries(row["entries"])}
+        for row in selectors.worst_lists(plan_code)
+    ]

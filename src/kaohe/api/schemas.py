@@ -246,10 +246,14 @@ class Diagnostic(Schema):
 
 
 class WorstEntry(Schema):
+    """One person named by a worst vote; ``votes`` and ``share`` are null (``hidden``) when
+    the vote had fewer than 5 ballots (kaohe.results.breakdowns)."""
+
     assessee: str
     name: str
-    votes: int
-    share: float
+    votes: int | None
+    share: float | None
+    hidden: bool = False
 
 
 class WorstList(Schema):

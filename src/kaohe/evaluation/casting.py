@@ -18,7 +18,9 @@ changes only ``cast``, ``cast_on`` and ``content``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -40,7 +42,16 @@ from kaohe.evaluation.models import (
     VotingCode,
     random_id,
 )
+from kaohe.plans.bulk import bulk_insert
 
+_BALLOT_SCHEMA = {"id": pl.Int64, "group": pl.Int64, "serial": pl.Utf8}
+_MARK_SCHEMA = {
+    "id": pl.Int64,
+    "ballot": pl.Int64,
+    "order": pl.Int32,
+    "assessee": pl.Utf8,
+    "option": pl.Utf8,
+}
 _SERIAL_PREFIX = "W"  # online ballots' serials: W + 16 hex digits of the slot's random key
 
 
@@ -212,36 +223,35 @@ def unseal(*, evaluation: Evaluation) -> int:
     with transaction.atomic():
         Evaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
         old = Ballot.objects.filter(evaluation=evaluation, channel=Ballot.Channel.ONLINE)
-        Mark.objects.filter(evaluation=evaluation, ballot__in=old.values("pk")).delete()
-        old.delete()
-        ballots: list[Ballot] = []
-        marks: list[Mark] = []
+        Mark.objects.filter(evaluation=evaluation, ballot__in=old.values("pk"))._raw_delete(
+            Mark.objects.db
+        )
+        old._raw_delete(Ballot.objects.db)
+        ballots: dict[str, list[Any]] = {"id": [], "group": [], "serial": []}
+        marks: dict[str, list[Any]] = {name: [] for name in _MARK_SCHEMA}
         slots = SealedBallot.objects.filter(evaluation=evaluation, cast=True).order_by("pk")
         for slot_id, group_id, content in slots.values_list("pk", "group_id", "content"):
-            ballot = Ballot(
-                id=random_id(),
-                evaluation=evaluation,
-                group_id=group_id,
-                serial=f"{_SERIAL_PREFIX}{slot_id:016x}",
-                channel=Ballot.Channel.ONLINE,
-            )
-            ballots.append(ballot)
+            ballot_id = random_id()
+            ballots["id"].append(ballot_id)
+            ballots["group"].append(group_id)
+            ballots["serial"].append(f"{_SERIAL_PREFIX}{slot_id:016x}")
             for order, (assessee, option) in enumerate(decode(content)):
-                marks.append(
-                    Mark(
-                        evaluation=evaluation,
-                        id=random_id(),
-                        ballot_id=ballot.id,
-                        order=order,
-                        assessee=assessee,
-                        option=option,
-                    )
-                )
-        ballots.sort(key=lambda b: b.id)
-        marks.sort(key=lambda m: m.id)
-        Ballot.objects.bulk_create(ballots, batch_size=2000)
-        Mark.objects.bulk_create(marks, batch_size=2000)
-        return len(ballots)
+                marks["id"].append(random_id())
+                marks["ballot"].append(ballot_id)
+                marks["order"].append(order)
+                marks["assessee"].append(assessee)
+                marks["option"].append(option)
+        ballot_frame = pl.DataFrame(ballots, schema=_BALLOT_SCHEMA).with_columns(
+            evaluation=pl.lit(evaluation.pk, dtype=pl.Int64),
+            channel=pl.lit(Ballot.Channel.ONLINE.value),
+        )
+        mark_frame = pl.DataFrame(marks, schema=_MARK_SCHEMA).with_columns(
+            evaluation=pl.lit(evaluation.pk, dtype=pl.Int64)
+        )
+        # Key order: the stored order is a random permutation of the ballot box.
+        bulk_insert(Ballot, ballot_frame.sort("id"))
+        bulk_insert(Mark, mark_frame.sort("id"))
+        return ballot_frame.height
 
 
 def group_of(code: str) -> RaterGroup:

@@ -192,7 +192,10 @@ def load_marks(
     # When these are the only evaluations, their rows are the whole tables: copied as tables.
     whole = _alone(ids)
     ballots = read_frame(
-        Ballot, ["id", "evaluation", "group", "serial"], where=("evaluation", ids), whole_table=whole
+        Ballot,
+        ["id", "evaluation", "group", "serial"],
+        where=("evaluation", ids),
+        whole_table=whole,
     ).rename(
         {"id": "ballot_id", "evaluation": "evaluation_id", "group": "group_id", "serial": "ballot"}
     )
@@ -211,7 +214,10 @@ def load_marks(
         .select("ballot_id", pl.col("_position").cast(pl.Int64), "evaluation", "group", "ballot")
     )
     marks = read_frame(
-        Mark, ["ballot", "order", "assessee", "option"], where=("evaluation", ids), whole_table=whole
+        Mark,
+        ["ballot", "order", "assessee", "option"],
+        where=("evaluation", ids),
+        whole_table=whole,
     ).rename({"ballot": "ballot_id"})
     # The output order is sorted on one integer key per mark; the text columns are gathered
     # once, in that order (sorting the whole frame would move them twice).

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from kaohe.engine.model import Evaluation as EngineEvaluation
-from kaohe.engine.model import Group as EngineGroup
-from kaohe.engine.model import VetoItem
 from kaohe.engine.tally import Tally, tally
 from kaohe.evaluation.marks import load_marks
 from kaohe.evaluation.models import Ballot, Evaluation, PaperBatch, RaterGroup, VotingCode
 from kaohe.plans.models import Plan, PlanAssessee
+from kaohe.plans.selectors import evaluation_data
 
 # A breakdown (of a group, or of anything smaller than the whole) with fewer ballots than this
 # is never shown: with 3 ballots a voter's neighbours can tell how each of them voted.
@@ -189,30 +188,7 @@ def turnout(evaluation: Evaluation) -> Turnout:
 def engine_evaluation(evaluation: Evaluation) -> EngineEvaluation:
     """The stored evaluation as the engine reads it (``kaohe.plans.selectors`` does the same
     for a whole plan)."""
-    return EngineEvaluation(
-        code=evaluation.code,
-        name=evaluation.name,
-        groups=tuple(
-            EngineGroup(g.code, g.name, g.weight, g.trim, g.min_ballots)
-            for g in groups_of(evaluation)
-        ),
-        kind=evaluation.kind,  # type: ignore[arg-type]
-        form=evaluation.form,  # type: ignore[arg-type]
-        options=dict(evaluation.options),
-        satisfied=tuple(evaluation.satisfied),
-        dimensions=dict(evaluation.dimensions),
-        max=evaluation.max,
-        max_top_share=evaluation.max_top_share,
-        max_picks=evaluation.max_picks,
-        threshold=evaluation.threshold,
-        veto=(
-            VetoItem(item=evaluation.veto_item, effect=evaluation.veto_effect)  # type: ignore[arg-type]
-            if evaluation.veto_item is not None or evaluation.veto_effect is not None
-            else None
-        ),
-        handling_below=evaluation.handling_below,
-        handling_below_text=evaluation.handling_below_text,
-    )
+    return evaluation_data(evaluation, groups_of(evaluation))
 
 
 class NotYetClosed(Exception):

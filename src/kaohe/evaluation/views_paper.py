@@ -108,6 +108,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
             )
         except InputError as error:
             problems = _problems(error)
+            notice = ("error", "本票没有保存：请改正标出的项，再按 Enter 保存")
         else:
             text = f"已保存票号 {saved.entry.serial}"
             if saved.void:

@@ -30,7 +30,7 @@ from kaohe.errors import InputError, Path, yaml_path
 from kaohe.org.models import Person, Unit
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_document
-from kaohe.plans.services import plan_load
+from kaohe.plans.services import plan_load, refuse_live_evaluations
 from kaohe.workbook.build import build_document
 from kaohe.workbook.build_common import Problems, parse_number
 from kaohe.workbook.build_plan import build_plan
@@ -484,10 +484,13 @@ def plan_change(
 ) -> T:
     """Apply ``change`` to the plan's raw document and store it if the builder accepts it.
 
-    Raises ``Plan.DoesNotExist``, ``NodeNotFound`` or ``BuildFailed`` (nothing written). The
-    plan's stored results are dropped with the old plan (``plan_load``): they are stale.
+    Raises ``Plan.DoesNotExist``, ``NodeNotFound``, ``BuildFailed`` or ``EvaluationOpen``
+    while an evaluation of the plan is live (``refuse_live_evaluations``: checked before the
+    plan is read, and again by ``plan_load``); nothing is written then. The plan's stored
+    results are dropped with the old plan (``plan_load``): they are stale.
     """
     Plan.objects.select_for_update().get(code=plan_code)
+    refuse_live_evaluations(plan_code=plan_code)
     raw = plan_raw(plan_code)
     result = change(raw)
     plan = raw.get("plan")

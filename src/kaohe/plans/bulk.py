@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 import polars as pl
 import psycopg
-from psycopg import pq
 from django.db import connection, models
+from psycopg import pq
 
 COPY_CHUNK_ROWS = 200_000
 INSERT_BATCH_ROWS = 20_000
@@ -81,8 +81,7 @@ def fast_toast_compression() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
-            " WHERE name = 'default_toast_compression'"
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
         )
         row = cursor.fetchone()
         if row is not None and row[0]:

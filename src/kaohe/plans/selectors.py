@@ -209,6 +209,43 @@ def _values(plan: models.Plan) -> dict[tuple[str, str], Value]:
     return values
 
 
+def evaluation_data(
+    row: evaluation_models.Evaluation, groups: list[evaluation_models.RaterGroup]
+) -> Evaluation:
+    """A stored evaluation and its rater groups (in order) as the engine reads them."""
+    return Evaluation(
+        code=row.code,
+        name=row.name,
+        groups=tuple(
+            Group(
+                code=group.code,
+                name=group.name,
+                weight=group.weight,
+                trim=group.trim,
+                min_ballots=group.min_ballots,
+            )
+            for group in groups
+        ),
+        kind=row.kind,  # type: ignore[arg-type]
+        form=row.form,  # type: ignore[arg-type]
+        options=row.options,
+        satisfied=tuple(row.satisfied),
+        dimensions=row.dimensions,
+        max=row.max,
+        max_top_share=row.max_top_share,
+        max_picks=row.max_picks,
+        threshold=row.threshold,
+        veto=(
+            VetoItem(item=row.veto_item, effect=row.veto_effect)  # type: ignore[arg-type]
+            if row.veto_item is not None or row.veto_effect is not None
+            else None
+        ),
+        handling_below=row.handling_below,
+        handling_below_text=row.handling_below_text,
+        pass_share=row.pass_share,
+    )
+
+
 def _evaluations(
     plan: models.Plan,
 ) -> tuple[tuple[Evaluation, ...], dict[int, str], dict[int, str]]:
@@ -218,40 +255,7 @@ def _evaluations(
         "evaluation_id", "order"
     ):
         groups_by_evaluation[group.evaluation_id].append(group)
-    evaluations = tuple(
-        Evaluation(
-            code=row.code,
-            name=row.name,
-            groups=tuple(
-                Group(
-                    code=group.code,
-                    name=group.name,
-                    weight=group.weight,
-                    trim=group.trim,
-                    min_ballots=group.min_ballots,
-                )
-                for group in groups_by_evaluation[row.id]
-            ),
-            kind=row.kind,  # type: ignore[arg-type]
-            form=row.form,  # type: ignore[arg-type]
-            options=row.options,
-            satisfied=tuple(row.satisfied),
-            dimensions=row.dimensions,
-            max=row.max,
-            max_top_share=row.max_top_share,
-            max_picks=row.max_picks,
-            threshold=row.threshold,
-            veto=(
-                VetoItem(item=row.veto_item, effect=row.veto_effect)  # type: ignore[arg-type]
-                if row.veto_item is not None or row.veto_effect is not None
-                else None
-            ),
-            handling_below=row.handling_below,
-            handling_below_text=row.handling_below_text,
-            pass_share=row.pass_share,
-        )
-        for row in rows
-    )
+    evaluations = tuple(evaluation_data(row, groups_by_evaluation[row.id]) for row in rows)
     evaluation_codes = {row.id: row.code for row in rows}
     group_codes = {
         group.id: group.code for groups in groups_by_evaluation.values() for group in groups

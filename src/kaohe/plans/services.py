@@ -15,7 +15,13 @@ from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Document
 from kaohe.engine.model import Indicator as IndicatorData
 from kaohe.evaluation.marks import delete_marks, store_marks
-from kaohe.evaluation.models import Evaluation, RaterGroup
+from kaohe.evaluation.models import (
+    Ballot,
+    Evaluation,
+    PaperBatch,
+    RaterGroup,
+    VotingCode,
+)
 from kaohe.org.models import Person, Unit
 from kaohe.plans.bulk import (
     bulk_insert,
@@ -51,8 +57,11 @@ BATCH = 5_000
 def plan_load(*, document: Document, actor: str | None = None) -> Plan:
     """Store ``document``; a plan with the same code is replaced as a whole (with its results).
 
-    Units and people are shared by every plan and upserted by code.
+    Units and people are shared by every plan and upserted by code. Replacing a plan is
+    refused (``EvaluationOpen``, nothing written) while one of its evaluations is live:
+    ``refuse_live_evaluations``.
     """
+    refuse_live_evaluations(plan_code=document.plan.code)
     units, people = _organization_upsert(document)
     replaced = plan_delete_data(plan_code=document.plan.code)
     plan = _plan_create(document)
@@ -477,7 +486,66 @@ def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
 
 
 class EvaluationOpen(Exception):
-    """``plan_compute`` refused: an evaluation of the plan is open (votes are being cast)."""
+    """Refused because an evaluation of the plan is live: ``plan_compute`` while one is open
+    (votes are being cast), ``plan_load`` replacing the plan (``refuse_live_evaluations``)."""
+
+
+# Ballots that kaohe itself collected (not from a loaded document): a replacing document
+# does not carry them, nor the codes, sealed slots and paper batches they came with.
+_COLLECTED = (Ballot.Channel.ONLINE, Ballot.Channel.PAPER, Ballot.Channel.SURVEY)
+
+
+def refuse_live_evaluations(*, plan_code: str) -> None:
+    """Raise ``EvaluationOpen`` when replacing the stored plan ``plan_code`` would destroy a
+    live evaluation (docs/voting-office.md, "Replacing a plan"). The rule:
+
+    - an evaluation that is open (测评中) always refuses;
+    - an evaluation that is not counted (a draft or closed) refuses when it holds voting
+      material: 测评码 (any state), paper batches, or ballots cast online, entered on paper
+      or imported from a survey. A loaded document carries none of these, so they would be
+      lost (printed slips dead, ballots gone or no longer traceable to their channel);
+    - counted evaluations and evaluations with only a document's own ballots never refuse.
+
+    The plan's evaluation rows are locked first (``FOR UPDATE``, the lock every lifecycle
+    service takes), so an evaluation cannot open or take codes between the check and the
+    replacement (call it inside the replacing transaction). A plan not stored yet passes.
+    """
+    plan_id = Plan.objects.filter(code=plan_code).values_list("id", flat=True).first()
+    if plan_id is None:
+        return
+    rows = list(
+        Evaluation.objects.select_for_update()
+        .filter(plan_id=plan_id)
+        .exclude(status=Evaluation.Status.COUNTED)
+        .order_by("order")
+        .values_list("id", "name", "status")
+    )
+    still_open = [name for _, name, status in rows if status == Evaluation.Status.OPEN]
+    if still_open:
+        raise EvaluationOpen(
+            f"测评“{'”“'.join(still_open)}”正在进行，不能修改或重新导入方案：请先结束测评并计票"
+        )
+    holding = _with_voting_material([pk for pk, _, _ in rows])
+    uncounted = [name for pk, name, _ in rows if pk in holding]
+    if uncounted:
+        raise EvaluationOpen(
+            f"测评“{'”“'.join(uncounted)}”已发放测评码或收到选票，尚未计票，"
+            "不能修改或重新导入方案（测评码和选票会丢失）：请先计票"
+        )
+
+
+def _with_voting_material(ids: list[int]) -> set[int]:
+    """The evaluations among ``ids`` holding codes, paper batches or collected ballots."""
+    found: set[int] = set()
+    if not ids:
+        return found
+    for rows in (
+        VotingCode.objects.filter(evaluation_id__in=ids),
+        PaperBatch.objects.filter(evaluation_id__in=ids),
+        Ballot.objects.filter(evaluation_id__in=ids, channel__in=_COLLECTED),
+    ):
+        found.update(rows.values_list("evaluation_id", flat=True).distinct())
+    return found
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ A view returns its whole page, or for an HTMX request its partial: the live poin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -67,6 +68,22 @@ def _ref(text: str) -> Ref:
 def _editor_url(plan_code: str, ref: Ref | None = None) -> str:
     url = reverse("plans:editor", args=[plan_code])
     return f"{url}#n-{builder.ref_text(ref)}" if ref else url
+
+
+def refused_while_live(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A plan edit refused because an evaluation of the plan is live (open, or holding codes
+    or ballots not yet counted: ``refuse_live_evaluations``) shows the reason on the editor;
+    ``plan_change`` has written nothing."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except EvaluationOpen as refused:
+            messages.error(request, str(refused))
+            return redirect(_editor_url(kwargs["plan_code"]))
+
+    return wrapped
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +264,7 @@ def compute(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 @require_POST
 def points(request: HttpRequest, plan_code: str) -> HttpResponse:
     """The points table: live check (HTMX, ``_check``) or save all points at once."""
@@ -276,6 +294,7 @@ def points(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def settings(request: HttpRequest, plan_code: str) -> HttpResponse:
     raw = _raw(plan_code)
     plan_raw = raw["plan"]
@@ -309,6 +328,7 @@ def settings(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def members(request: HttpRequest, plan_code: str) -> HttpResponse:
     """考核对象: which units (or people) the plan assesses, and in which category."""
     raw = _raw(plan_code)
@@ -524,6 +544,7 @@ def _params_context(form: Any, method: str | None) -> dict[str, Any]:
 
 
 @office_only
+@refused_while_live
 def node_add(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Add a category (no ``parent``), a section (``parent`` a category) or an indicator."""
     raw = _raw(plan_code)
@@ -537,6 +558,7 @@ def node_add(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def node_edit(request: HttpRequest, plan_code: str, ref: str) -> HttpResponse:
     raw = _raw(plan_code)
     node_ref = _ref(ref)
@@ -555,6 +577,7 @@ def node_edit(request: HttpRequest, plan_code: str, ref: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def node_delete(request: HttpRequest, plan_code: str, ref: str) -> HttpResponse:
     raw = _raw(plan_code)
     node_ref = _ref(ref)
@@ -618,6 +641,7 @@ def node_delete(request: HttpRequest, plan_code: str, ref: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 @require_POST
 def node_move(request: HttpRequest, plan_code: str, ref: str) -> HttpResponse:
     node_ref = _ref(ref)
@@ -704,6 +728,7 @@ def _category(raw: Raw, index: int) -> dict[str, Any]:
 
 
 @office_only
+@refused_while_live
 def grades(request: HttpRequest, plan_code: str, index: int) -> HttpResponse:
     """等次 and 名额: name, quota (% of the category), min_score; the last takes the rest."""
     names = ("name", "quota", "min_score")
@@ -736,6 +761,7 @@ def grades(request: HttpRequest, plan_code: str, index: int) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def vetoes(request: HttpRequest, plan_code: str) -> HttpResponse:
     """一票否决 items and their effect."""
 
@@ -765,6 +791,7 @@ def vetoes(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 
 @office_only
+@refused_while_live
 def assessors(request: HttpRequest, plan_code: str, index: int) -> HttpResponse:
     """考核主体 of every indicator of a category, and the category's default for the rest."""
     raw = _raw(plan_code)

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from kaohe.plans.models import PlanAssessee, Section
 from kaohe.process import selectors, selectors_web
 from kaohe.process.models import ProcessPlan
+from kaohe.process.templatetags.process_tags import PARTS
 
-PART_NAMES = {"milestones": "节点完成", "inspections": "月度督查", "review": "半年考核"}
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
@@ -59,7 +59,7 @@ def feedback_context(request: HttpRequest, pp: ProcessPlan, unit_id: int) -> dic
     year, quarter, problem = quarter_asked(request, pp)
     report = selectors.quarterly_feedback(pp, unit_id, year, quarter, today=selectors_web.today())
     lost = [
-        {"name": PART_NAMES[key], "part": report.score.parts.get(key), "lost": value}
+        {"name": PARTS[key], "part": report.score.parts.get(key), "lost": value}
         for key, value in report.lost.items()
         if key != "total"
     ]
@@ -69,9 +69,12 @@ def feedback_context(request: HttpRequest, pp: ProcessPlan, unit_id: int) -> dic
         if points is not None and report.score.score is not None
         else None
     )
+    # The quarters begun so far (a quarter to come has nothing to report yet).
+    today = selectors_web.today()
     quarters = [
         {"value": f"{pp.year}-{q}", "name": QUARTER_NAMES[q], "current": q == quarter}
         for q in (1, 2, 3, 4)
+        if selectors.quarter_bounds(pp.year, q)[0] <= today or q == quarter
     ]
     return {
         "pp": pp,

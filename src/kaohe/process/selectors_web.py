@@ -107,16 +107,27 @@ def today() -> date:
     return timezone.localdate()
 
 
-def as_of_of(request: HttpRequest) -> tuple[date, str]:
-    """The as-of date asked for (``?on=YYYY-MM-DD``), today otherwise; with a Chinese problem
-    when the parameter is not a date (the page then shows today and says so)."""
+def default_as_of(pp: ProcessPlan | None) -> date:
+    """Today; for the office's pages of a plan, today within the plan's year (a finished year
+    is shown as it stood on its last day, the day its P is fed into the plan)."""
+    day = today()
+    if pp is None:
+        return day
+    return min(max(day, date(pp.year, 1, 1)), date(pp.year, 12, 31))
+
+
+def as_of_of(request: HttpRequest, pp: ProcessPlan | None = None) -> tuple[date, str]:
+    """The as-of date asked for (``?on=YYYY-MM-DD``), ``default_as_of(pp)`` otherwise; with a
+    Chinese problem when the parameter is not a date (the page then shows the default)."""
     text = request.GET.get("on", "").strip()
     if not text:
-        return today(), ""
+        return default_as_of(pp), ""
     try:
         return date.fromisoformat(text), ""
     except ValueError:
-        return today(), f"查看日期“{text}”不是有效日期（应为 YYYY-MM-DD），已按今天显示。"
+        return default_as_of(
+            pp
+        ), f"查看日期“{text}”不是有效日期（应为 YYYY-MM-DD），已按默认日期显示。"
 
 
 def month_of(text: str, default: date) -> tuple[date, str]:

@@ -68,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Lights per unit and task at an as-of date, escalations, decisions, inspections due."""
     pp = _plan(plan_code)
-    as_of, problem = selectors_web.as_of_of(request)
+    as_of, problem = selectors_web.as_of_of(request, pp)
     page = selectors_web.dashboard_page(pp, as_of)
     return render(
         request,
@@ -92,7 +92,7 @@ def unit(request: HttpRequest, plan_code: str, unit_code: str) -> HttpResponse:
     rectifications and its process score so far."""
     pp = _plan(plan_code)
     found = _unit(unit_code)
-    as_of, problem = selectors_web.as_of_of(request)
+    as_of, problem = selectors_web.as_of_of(request, pp)
     board = selectors.unit_dashboard(pp, found.id, as_of)
     return render(
         request,

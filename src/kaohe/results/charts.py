@@ -18,9 +18,10 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from kaohe.charts import grade_distribution_svg, radar_svg, ranking_bars_svg, section_bars_svg
+from kaohe.results.breakdowns import small
 
 # Part of every key: bump it when a chart's drawing changes, so old pictures are not served.
-CHARTS_VERSION = "1"
+CHARTS_VERSION = "2"  # 2: no radar (nor category mean) from fewer than 5 ballots
 # A computation's charts never change; the timeout only frees memory of plans nobody opens.
 TIMEOUT_S = 7 * 24 * 3600
 
@@ -167,18 +168,23 @@ def _reference(
 def category_means(evaluations: Iterable[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Per dimensions-form evaluation, the category's mean per dimension: the plain mean of
     the assessees' own means (each assessee counts once, whatever its number of marks);
-    assessees without valid marks are left out.
+    assessees without valid marks are left out, and so are those with fewer than 5, whose
+    means are never shown (``kaohe.results.breakdowns``): a category mean including them
+    would give them away by difference.
 
     >>> category_means([
-    ...     {"e": {"dimensions": {"德": 90.0, "能": 80.0}}},
-    ...     {"e": {"dimensions": {"德": 70.0, "能": 85.0}}, "g": {"score": 1.0}},
-    ...     {"e": {"dimensions": {"德": None, "能": None}}},
+    ...     {"e": {"valid": 9, "dimensions": {"德": 90.0, "能": 80.0}}},
+    ...     {"e": {"valid": 5, "dimensions": {"德": 70.0, "能": 85.0}}, "g": {"score": 1.0}},
+    ...     {"e": {"valid": 0, "dimensions": {"德": None, "能": None}}},
+    ...     {"e": {"valid": 3, "dimensions": {"德": 10.0, "能": 10.0}}},
     ... ])
     {'e': {'德': 80.0, '能': 82.5}}
     """
     sums: dict[str, dict[str, list[float]]] = {}
     for by_code in evaluations:
         for evaluation_code, evaluation in by_code.items():
+            if small(int(evaluation.get("valid") or 0)):
+                continue
             for dimension, value in (evaluation.get("dimensions") or {}).items():
                 if value is not None:
                     sums.setdefault(evaluation_code, {}).setdefault(dimension, []).append(value)

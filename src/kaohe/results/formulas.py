@@ -419,6 +419,9 @@ _GRADE_REASONS: tuple[tuple[re.Pattern[str], Callable[[], str]], ...] = (
 _TIE = re.compile(r"(?P<grade>.+)：并列(?P<count>\d+)人超出剩余名额(?P<places>\d+)个")
 _DOWNGRADE = re.compile(r"降档(?P<count>\d+)次：(?P<before>.+) → (?P<after>.+)")
 _WORST = re.compile(r"评选最差：(?P<votes>\d+)票，占有效票(?P<share>[\d.]+%)")
+# The worst-vote reason of a vote with fewer than 5 ballots, as kaohe.results.breakdowns
+# masks it (votes and share would split fewer than 5 ballots).
+HIDDEN_WORST_REASON = gettext_noop("评选最差：票数不足5票，不单独显示")
 
 
 def grade_reason_text(reason: str) -> str:
@@ -472,6 +475,8 @@ def event_reason_text(reason: str) -> str:
     >>> event_reason_text("评选最差：16票，占有效票34.78%"), event_reason_text("潜绩加分")
     ('评选最差：16票，占有效票34.78%', '潜绩加分')
     """
+    if reason == HIDDEN_WORST_REASON:
+        return _(HIDDEN_WORST_REASON)
     match = _WORST.fullmatch(reason or "")
     if not match:
         return reason

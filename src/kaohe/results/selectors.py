@@ -14,7 +14,7 @@ from typing import Any
 from kaohe.evaluation.models import Evaluation
 from kaohe.plans import selectors as plan_selectors
 from kaohe.plans.models import Grade, Indicator, Plan, Section
-from kaohe.results import charts, kinds
+from kaohe.results import breakdowns, charts, kinds
 from kaohe.results.formulas import (
     EFFECT_NAMES,
     EVENT_NAMES,
@@ -67,7 +67,9 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
         category["diagnostics_summary"] = _share(diagnostics[code])
         category["flagged"] = [row for row in diagnostics[code] if row["non_discriminating"]]
     data["diagnostics_summary"] = summary
-    data["kinds"] = kinds.kind_summaries(plan_code, data["categories"])  # worst/integrity/probation
+    data["kinds"] = breakdowns.mask_kinds(  # worst/integrity/probation, small votes masked
+        kinds.kind_summaries(plan_code, data["categories"])
+    )
     return data
 
 
@@ -124,7 +126,8 @@ def _percent(share: float | None) -> float | None:
 
 def explanation_page(plan_code: str, code: str) -> dict[str, Any]:
     """One assessee's total explained line by line, with the plan's labels and formulas."""
-    data = plan_selectors.assessee_explanation(plan_code, code)
+    # Breakdowns of fewer than 5 ballots are masked before anything reads them (charts too).
+    data = breakdowns.mask_explanation_data(plan_selectors.assessee_explanation(plan_code, code))
     explanation = data["explanation"]
     category = data["category"]["code"]
     indicators = {

@@ -29,6 +29,8 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("数据录入"), "entry:indicators", frozenset({Role.OFFICE, Role.ASSESSOR, Role.SUPERVISOR})
     ),
     NavItem(_("民主测评"), "evaluation_office:plans", frozenset({Role.OFFICE, Role.SUPERVISOR})),
+    # Clerks entering paper ballots are 考核办 accounts (docs/paper-ballots.md).
+    NavItem(_("纸质票录入"), "evaluation_paper:home", frozenset({Role.OFFICE})),
     # 过程考核 (kaohe.process): the office's lights and the assessor bodies' inspections, the
     # unit's progress reports, and the public progress board (进度公示栏).
     NavItem(

@@ -16,6 +16,7 @@ import polars as pl
 from kaohe.engine.model import MARK_COLUMNS, MARK_SCHEMA, Evaluation, empty_marks
 from kaohe.errors import Path
 from kaohe.workbook.build_common import Problems, show
+from kaohe.workbook.text_checks import MANY_DISTINCT, has_blank
 
 # Per check, at most this many rows of a big frame are reported one by one; the rest are
 # summed up in one problem, so a wrong 5-million-row file does not print 5 million lines.
@@ -183,7 +184,7 @@ def frame_ballots(
     blank = [
         c
         for c in ("evaluation", "group", "ballot", "assessee")
-        if (df.get_column(c).unique().drop_nulls().str.strip_chars() == "").any()
+        if has_blank(df.get_column(c), many=c in MANY_DISTINCT)
     ]
     if blank:
         df = df.with_columns(
@@ -263,27 +264,22 @@ def frame_ballots(
 def _split_ballots(ids: pl.DataFrame) -> bool:
     """Whether some (evaluation, ballot) may have marks in more than one group.
 
-    Counted on one integer per mark: 56 bits of a hash of the evaluation and ballot texts,
-    8 bits of group number (a categorical cast of millions of ballot ids, or a struct of the
-    texts, cost 300–380 MB that stayed allocated). Equal texts hash equally and the group
-    number is exact, so a split ballot is always found; a hash collision can only claim a
-    split that is not there, and the caller's exact check then reports nothing.
+    Grouped on one integer per mark, a 64-bit hash of the evaluation and ballot texts, with
+    the lowest and highest group code per key (a categorical cast of millions of ballot ids,
+    or a struct of the texts, cost 300–380 MB that stayed allocated; the group column has a
+    few distinct values, so its categorical codes are cheap). Equal texts hash equally and
+    the group codes are exact, so a split ballot is always found; a hash collision can only
+    claim a split that is not there, and the caller's exact check then reports nothing.
     """
     if ids.height == 0:
         return False
-    groups = ids.get_column("group").unique().drop_nulls().to_list()
-    if len(groups) >= 255:
-        return True  # the caller's exact check decides
-    number = {group: index + 1 for index, group in enumerate(groups)}
-    pair = pl.struct("evaluation", "ballot").hash(seed=0) // 256 * 256
-    keys = ids.select(
-        pair.alias("pair"),
-        pair.or_(
-            pl.col("group").replace_strict(number, default=0, return_dtype=pl.UInt64).fill_null(0)
-        ).alias("triple"),
+    group = pl.col("group").cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1)
+    spread = (
+        ids.select(pl.struct("evaluation", "ballot").hash(seed=0).alias("pair"), group)
+        .group_by("pair")
+        .agg(pl.col("group").min().alias("low"), pl.col("group").max().alias("high"))
     )
-    counts = keys.select(pl.col("pair").n_unique(), pl.col("triple").n_unique())
-    return bool(counts.item(0, "triple") > counts.item(0, "pair"))
+    return bool(spread.select((pl.col("low") != pl.col("high")).any()).item())
 
 
 def build_marks(

@@ -22,6 +22,7 @@ from kaohe.errors import Problem
 from kaohe.workbook.build_values import TABLE_ROW
 from kaohe.workbook.fmt_cells import format_scalar, mark_text, number_or_text
 from kaohe.workbook.fmt_locate import Origins, RowOrigin
+from kaohe.workbook.text_checks import MANY_DISTINCT, needs_trim
 
 VALUE_COLUMNS = ("assessee", "indicator", "value")
 EVENT_COLUMNS = ("assessee", "type", "points", "item", "effect", "reason")
@@ -270,14 +271,14 @@ def _read_ballots(
 def normalise_marks(frame: pl.DataFrame, start: int) -> pl.DataFrame:
     """Mark columns as trimmed Utf8 (blank → null) plus the global Int64 `_row`.
 
-    A column is rewritten only when one of its distinct values needs it: a province's marks
-    are 5 million rows of a few hundred thousand distinct codes, already clean as a rule.
+    A column is rewritten only when one of its values needs it: a province's marks are
+    5 million rows of a few hundred thousand distinct codes, already clean as a rule.
     """
     columns = []
     for column in MARK_COLUMNS:
         values = pl.col(column).cast(pl.Utf8)
-        distinct = frame.get_column(column).cast(pl.Utf8).unique().drop_nulls()
-        if (distinct.str.strip_chars() != distinct).any() or (distinct == "").any():
+        cells = frame.get_column(column).cast(pl.Utf8)
+        if needs_trim(cells, many=column in MANY_DISTINCT):
             values = values.str.strip_chars().replace("", None)
         columns.append(values.alias(column))
     return frame.select(

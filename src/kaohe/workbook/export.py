@@ -13,14 +13,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 import polars as pl
 import yaml
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kaohe.engine.model import (
     MARK_COLUMNS,
@@ -33,8 +30,12 @@ from kaohe.engine.model import (
     Plan,
     Section,
 )
-from kaohe.workbook.excel import write_raw_workbook
 from kaohe.workbook.fmt_cells import CellFormatError, parse_number_text, parse_pairs
+
+# openpyxl (0.3 s to import) is loaded only by the functions that write workbooks: printing
+# results as JSON or CSV, the path of every `kaohe score`, does without it.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MarksAs = Literal["auto", "ballots", "frame"]
 # Beyond this many marks a YAML ballot list is neither readable nor fast; keep the frame.
@@ -338,6 +339,8 @@ def write_document(document: Document, path: str | Path) -> list[Path]:
 
 def write_workbook(document: Document, path: str | Path) -> None:
     """A document as the Excel workbook (template format; marks in 测评票, long format)."""
+    from kaohe.workbook.excel import write_raw_workbook
+
     write_raw_workbook(document_to_raw(document, marks="frame"), path)
 
 
@@ -428,6 +431,8 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def _table(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from openpyxl.styles import Font
+
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -440,6 +445,8 @@ def write_results_xlsx(
     results: Mapping[str, Any], path: str | Path, *, section_names: Mapping[str, str] | None = None
 ) -> None:
     """Results as a workbook: 总分排名 (one sheet per category), 指标区分度, 最差评选."""
+    from openpyxl import Workbook
+
     book = Workbook()
     default = book.active
     if default is not None:

@@ -18,7 +18,6 @@ import yaml
 
 from kaohe.errors import InputError, Locate, Problem
 from kaohe.workbook.csvio import read_csv
-from kaohe.workbook.excel import read_xlsx
 from kaohe.workbook.fmt_locate import Origins
 
 if TYPE_CHECKING:
@@ -46,6 +45,10 @@ def read_raw(paths: Sequence[str | Path]) -> tuple[dict[str, Any], Locate]:
         elif suffix == ".csv":
             read_csv(path, doc, origins, problems)
         elif suffix in (".xlsx", ".xlsm"):
+            # Imported here: openpyxl and calamine cost 0.3 s to load, which CSV/YAML/JSON
+            # input (a province's `kaohe score` or `load`) does not need.
+            from kaohe.workbook.excel import read_xlsx
+
             read_xlsx(path, doc, origins, problems)
         else:
             problems.append(

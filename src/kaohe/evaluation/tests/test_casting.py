@@ -215,9 +215,9 @@ def test_concurrent_submissions_of_one_code_make_one_ballot(
     assert workers >= 20, f"only {workers} free PostgreSQL connections"
     real_fill = casting._fill_slot
 
-    def slow_fill(*args: Any) -> None:
+    def slow_fill(*args: Any) -> str:
         time.sleep(0.5)
-        real_fill(*args)
+        return real_fill(*args)
 
     monkeypatch.setattr(casting, "_fill_slot", slow_fill)
     barrier = threading.Barrier(workers)

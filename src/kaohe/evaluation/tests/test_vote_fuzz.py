@@ -67,6 +67,5 @@ def test_voting_api(case: Any, ballot_box: Any) -> None:
         cast = SealedBallot.objects.filter(cast=True).count()
         response = case.call_and_validate(checks=CHECKS)
         accepted = response.status_code == 201
-        print("STATUS", case.path, response.status_code)
         assert VotingCode.objects.filter(state="used").count() == used + accepted
         assert SealedBallot.objects.filter(cast=True).count() == cast + accepted

@@ -43,7 +43,7 @@ def test_a_units_board_shows_its_commitments_and_nothing_private(world: WebWorld
     assert "重点任务1" in html and "重点任务2" not in html
     assert "甲镇书记" in html and "李四" in html and "年底完成" in html and "为民办实事" in html
     # Progress: three milestones of weight 1 at 0 %, 60 % and 0 %: (0 + 60 + 0) / 3 = 20 %.
-    assert 'data-percent>20%<' in html
+    assert "data-percent>20%<" in html
     for private in ("内部备注不公开", "说明不公开", "日常考核得分", "督查"):
         assert private not in html, private
 

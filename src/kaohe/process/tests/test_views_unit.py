@@ -62,7 +62,8 @@ def test_a_report_in_a_few_taps_changes_the_milestone(world: WebWorld) -> None:
     soon.refresh_from_db()
     assert (soon.status, soon.percent, soon.done_on) == ("on_schedule", 55, None)
     report = ProgressReport.objects.get(milestone=soon)
-    assert (report.note, report.actor, report.reported_on) == ("已完成七成清运", "w-u1", world.today)
+    assert (report.note, report.actor) == ("已完成七成清运", "w-u1")
+    assert report.reported_on == world.today
     html = client.get(f"/progress/{PLAN}/").content.decode()
     assert "已报告“K1节点2”：正常推进，55%。" in html
 

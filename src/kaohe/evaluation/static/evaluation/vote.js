@@ -6,18 +6,25 @@
   "use strict";
 
   // --- /v/#CODE: fill the code in, forget the fragment, submit (POST) ------------------------
-  var codeForm = document.getElementById("code-form");
-  if (codeForm) {
-    var input = document.getElementById("code");
+  function codeFromFragment(isNew) {
     var fragment = decodeURIComponent((location.hash || "").replace(/^#/, "")).trim();
-    if (fragment) {
-      history.replaceState(null, "", location.pathname);
-      if (!document.getElementById("vote-error")) {
-        input.value = fragment;
-        codeForm.submit();
-      }
+    if (!fragment) return;
+    history.replaceState(null, "", location.pathname);
+    var form = document.getElementById("code-form");
+    // After an error the page shows it: a reload must not send the same code again.
+    if (form && (isNew || !document.getElementById("vote-error"))) {
+      document.getElementById("code").value = fragment;
+      form.submit();
+    } else if (!form) {
+      // Another slip opened on a ballot page (a shared phone): load the start page with it
+      // ("?" makes it a load, not a jump within this page; the code stays in the fragment).
+      var start = document.querySelector(".vote").getAttribute("data-start");
+      location.assign(start + "?#" + encodeURIComponent(fragment));
     }
   }
+  codeFromFragment(false);
+  // A second slip opened on this page changes only the fragment: no page load happens.
+  window.addEventListener("hashchange", function () { codeFromFragment(true); });
 
   // --- the ballot ---------------------------------------------------------------------------
   var dataNode = document.getElementById("ballot-data");
