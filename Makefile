@@ -67,6 +67,7 @@ messages: install
 	cd src/kaohe/results && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/plans && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/entry && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/evaluation && ../../../$(VENV)/bin/django-admin compilemessages
 
 test: system-deps lint test-sqlite test-postgresql
 

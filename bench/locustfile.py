@@ -10,8 +10,8 @@ through the environment:
   KAOHE_BENCH_SUMMARY   where this process writes its own figures (JSON)
 
 Every phase is bounded by count: the trivial users stop after KAOHE_BENCH_REQUESTS requests in
-all, each voter uses codes from the file until it is empty (a code is used once), and when the
-last user has stopped the run quits by itself; `--run-time` and the parent's timeout are the
+all, the voters use the codes of the file (each once), and when the last of them is taken and
+finished the run quits by itself; `--run-time` and the parent's timeout are the
 hard limits behind that. Figures are taken from the request events (exact percentiles over
 every request, throughput = requests / time from the first request's start to the last one's
 end) rather than from locust's rounded buckets.
@@ -24,14 +24,13 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
-from voting_figures import marks_for, summarise
+from voting_figures import Sample, marks_for, summarise
 
 PHASE = os.environ.get("KAOHE_BENCH_PHASE", "trivial")
 SETUP: dict[str, Any] = (
@@ -47,19 +46,24 @@ BALLOT_PATH = "/v/ballot/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def _codes() -> Iterator[str]:
+def _codes() -> list[str]:
     if not CODES_FILE:
-        return iter(())
-    lines = Path(CODES_FILE).read_text(encoding="utf-8").split()
-    return iter(lines)
+        return []
+    return Path(CODES_FILE).read_text(encoding="utf-8").split()
 
 
 # One locust process, gevent: the users share these without locks (no preemption between
 # greenlets except at I/O).
 CODES = _codes()
-_sent = 0
-_samples: list[tuple[str, float, float, bool, str]] = []  # name, start, ms, ok, error
-_stopped = 0
+_work = {"left": len(CODES) if PHASE != "trivial" else TRIVIAL_REQUESTS, "busy": 0}
+_samples: list[Sample] = []
+_environment: Any = None
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    global _environment
+    _environment = environment
 
 
 @events.request.add_listener
@@ -77,30 +81,35 @@ def _record(
     _samples.append((name, started, response_time, exception is None, error))
 
 
-def _user_stopped() -> None:
-    """When the last user has stopped, end the run (bounded by count, not only by time)."""
-    global _stopped
-    _stopped += 1
-    env = _environment
-    if env is not None and env.runner is not None and _stopped >= env.parsed_options.num_users:
-        gevent.spawn_later(0.1, env.runner.quit)
-
-
-_environment: Any = None
-
-
-@events.init.add_listener
-def _init(environment: Any, **_: Any) -> None:
-    global _environment
-    _environment = environment
-
-
 @events.quitting.add_listener
 def _write_summary(environment: Any, **_: Any) -> None:
     if not SUMMARY:
         return
     figures = summarise(_samples) | {"phase": PHASE}
     Path(SUMMARY).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+def _take() -> int | None:
+    """One unit of the phase's work (a trivial request, a code), or None when all is taken."""
+    if _work["left"] <= 0:
+        return None
+    _work["left"] -= 1
+    _work["busy"] += 1
+    return _work["left"]
+
+
+def _finish() -> None:
+    _work["busy"] -= 1
+    _stop_if_done()
+
+
+def _stop_if_done() -> None:
+    """Once every unit is taken and finished, end the run: bounded by count (locust tops up
+    users that stopped while it is still spawning, so counting users would not do)."""
+    if _work["left"] <= 0 and _work["busy"] == 0:
+        runner = getattr(_environment, "runner", None)
+        if runner is not None:
+            gevent.spawn_later(0.1, runner.quit)
 
 
 class TrivialUser(FastHttpUser):
@@ -112,14 +121,15 @@ class TrivialUser(FastHttpUser):
 
     @task
     def trivial(self) -> None:
-        global _sent
-        if _sent >= TRIVIAL_REQUESTS:
-            _user_stopped()
+        if _take() is None:
+            _stop_if_done()
             raise StopUser()
-        _sent += 1
-        with self.client.get(self.path, name="trivial", catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+        try:
+            with self.client.get(self.path, name="trivial", catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
+        finally:
+            _finish()
 
 
 class Voter(FastHttpUser):
@@ -127,7 +137,7 @@ class Voter(FastHttpUser):
     posts): opens the start page once (CSRF cookie and token), then per ballot posts the code
     (→ the group's ballot), the filled-in ballot for review (→ the confirmation page) and the
     confirmation (→ the receipt). `capacity` voters do that back to back with fresh codes
-    until none are left; `meeting` voters vote once, reading the ballot for a few seconds."""
+    until none are left; `meeting` voters vote once, filling the ballot in for a while."""
 
     wait_time = constant(0)
 
@@ -135,6 +145,12 @@ class Voter(FastHttpUser):
         self.rng = random.Random(id(self))
         self.once = PHASE == "meeting"
         self.token = ""
+        # A meeting voter holds its code from the start; a user locust tops up after every
+        # code was taken is no voter and sends nothing.
+        self.held = _take() if self.once else None
+        if _work["left"] <= 0 and self.held is None:
+            _stop_if_done()
+            raise StopUser()
         with self.client.get(START_PATH, name="start", catch_response=True) as response:
             found = CSRF.search(response.text or "")
             if response.status_code != 200 or found is None:
@@ -161,22 +177,31 @@ class Voter(FastHttpUser):
 
     @task
     def vote(self) -> None:
-        code = next(CODES, None)
-        if code is None or not self.token:
-            _user_stopped()
+        index = self.held if self.once else _take()
+        if index is not None and not self.token:  # no start page, no ballot: give it back
+            _finish()
+            index = None
+        if index is None:
+            _stop_if_done()
             raise StopUser()
-        base = {"csrfmiddlewaretoken": self.token, "code": code}
-        if self._post(START_PATH, "code", base, 'id="ballot-form"'):
-            if self.once:
-                gevent.sleep(self.rng.uniform(*SETUP["reading_seconds"]))
-            fields = {f"m.{a}": o for a, o in marks_for(SETUP["form"], self.rng).items()}
-            review = base | fields | {"action": "review"}
-            if self._post(BALLOT_PATH, "review", review, 'id="confirm-button"'):
-                confirm = base | fields | {"action": "confirm"}
-                self._post(BALLOT_PATH, "confirm", confirm, 'id="receipt-id"')
+        try:
+            self._ballot(CODES[index])
+        finally:
+            _finish()
         if self.once:
-            _user_stopped()
             raise StopUser()
+
+    def _ballot(self, code: str) -> None:
+        base = {"csrfmiddlewaretoken": self.token, "code": code}
+        if not self._post(START_PATH, "code", base, 'id="ballot-form"'):
+            return
+        if self.once:
+            gevent.sleep(self.rng.uniform(*SETUP["reading_seconds"]))
+        fields = {f"m.{a}": o for a, o in marks_for(SETUP["form"], self.rng).items()}
+        review = base | fields | {"action": "review"}
+        if self._post(BALLOT_PATH, "review", review, 'id="confirm-button"'):
+            confirm = base | fields | {"action": "confirm"}
+            self._post(BALLOT_PATH, "confirm", confirm, 'id="receipt-id"')
 
 
 # Only the phase's own user class is offered to locust.

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import Role
@@ -137,7 +138,9 @@ def evaluation_create(request: HttpRequest, plan_code: str) -> HttpResponse:
             },
             status=422,
         )
-    messages.success(request, f"已新建测评“{evaluation.name}”，请核对设置和测评主体。")
+    messages.success(
+        request, _("已新建测评“%(name)s”，请核对设置和测评主体。") % {"name": evaluation.name}
+    )
     return redirect(_detail_url(evaluation))
 
 
@@ -204,7 +207,7 @@ def setup(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpRes
         except services.SetupInvalid as invalid:
             problems = invalid.problems
         else:
-            messages.success(request, "测评设置已保存。")
+            messages.success(request, _("测评设置已保存。"))
             return redirect(_detail_url(evaluation))
     return render(
         request,
@@ -262,7 +265,7 @@ def groups(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpRe
         except services.SetupInvalid as invalid:
             problems = invalid.problems
         else:
-            messages.success(request, "测评主体已保存。")
+            messages.success(request, _("测评主体已保存。"))
             return redirect(_detail_url(evaluation))
     else:
         rows = [
@@ -319,7 +322,7 @@ def scope(
         except services.SetupInvalid as invalid:
             problems = invalid.problems
         else:
-            messages.success(request, f"“{group.name}”的测评对象已保存。")
+            messages.success(request, _("“%(group)s”的测评对象已保存。") % {"group": group.name})
             return redirect(_detail_url(evaluation))
     selected = set(selectors.group_scope(group))
     return render(
@@ -352,13 +355,13 @@ def _lifecycle(request: HttpRequest, evaluation: Evaluation, step: str) -> HttpR
     try:
         if step == "open":
             services.evaluation_open(evaluation=evaluation, actor=actor)
-            messages.success(request, "测评已开始：测评码可以投票了。测评期间只显示参评情况。")
+            messages.success(request, _("测评已开始：测评码可以投票了。测评期间只显示参评情况。"))
         elif step == "close":
             unsealed = services.evaluation_close(evaluation=evaluation, actor=actor)
-            messages.success(request, f"测评已结束，网上投票 {unsealed} 张已开箱。")
+            messages.success(request, _("测评已结束，网上投票 %(n)s 张已开箱。") % {"n": unsealed})
         else:
             services.evaluation_count(evaluation=evaluation, actor=actor)
-            messages.success(request, "已计票：方案结果已重新计算，可在考核结果中查看。")
+            messages.success(request, _("已计票：方案结果已重新计算，可在考核结果中查看。"))
     except (services.EvaluationStateError, services.SetupInvalid) as refused:
         messages.error(request, str(refused))
     return redirect(_detail_url(evaluation))

@@ -107,6 +107,21 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
     )
 
 
+class ExemptForm(ServiceErrorsMixin, forms.Form):
+    """考核办 exempts a milestone directly (免责): the reason is required and audited."""
+
+    reason = forms.CharField(
+        label=_("免责理由"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：县里调整计划，项目取消")}),
+    )
+    exempted_on = forms.DateField(
+        label=_("免责日期"),
+        help_text=_("从这一天起不计入得分；应在方案年度之内，不晚于今天"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
 class RectificationForm(ServiceErrorsMixin, forms.Form):
     result = forms.CharField(
         label=_("整改情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})

@@ -173,6 +173,13 @@ class MilestoneRow:
     def light(self) -> str:
         return self.state.light
 
+    @property
+    def exemptable(self) -> bool:
+        """The office may still exempt it (免责): not exempted, not done on time."""
+        return self.exempted_on is None and not (
+            self.done_on is not None and self.done_on <= self.due_on
+        )
+
 
 def milestone_rows(
     pp: ProcessPlan,

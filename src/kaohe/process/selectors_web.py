@@ -108,12 +108,18 @@ def today() -> date:
 
 
 def default_as_of(pp: ProcessPlan | None) -> date:
-    """Today; for the office's pages of a plan, today within the plan's year (a finished year
-    is shown as it stood on its last day, the day its P is fed into the plan)."""
+    """Today within the plan's year, for the office's and the unit's pages alike: a finished
+    year is shown as it stood on its last day (the day its P is fed into the plan), a year not
+    begun on its first day; without a plan, today."""
     day = today()
     if pp is None:
         return day
     return min(max(day, date(pp.year, 1, 1)), date(pp.year, 12, 31))
+
+
+def year_over(pp: ProcessPlan) -> bool:
+    """The plan's year has ended: the unit's pages show 31 December and take no more work."""
+    return today() > date(pp.year, 12, 31)
 
 
 def as_of_of(request: HttpRequest, pp: ProcessPlan | None = None) -> tuple[date, str]:

@@ -87,6 +87,16 @@ def _day(value: date | None, field: str, *, label: str) -> date:
     return day
 
 
+def _within_year(pp: ProcessPlan, day: date, field: str, *, what: str) -> None:
+    """The unit's work of a plan year ends with the year: its P is fed as of 31 December and
+    the pages then show the year as it closed (docs/process.md, "The plan year")."""
+    if day > date(pp.year, 12, 31):
+        raise _invalid(
+            field,
+            f"{pp.year} 年度过程考核已于 {pp.year}-12-31 结束,不再{what};如需更正请联系考核办",
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Set-up (the office)
 
@@ -367,6 +377,7 @@ def _progress_report(
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise _invalid("percent", "完成进度应为 0 到 100 的整数")
     day = _day(reported_on, "reported_on", label="报告日期")
+    _within_year(m.target.task.process_plan, day, "reported_on", what="报告进度")
     if m.exempted_on is not None:
         raise _invalid("milestone", "该节点已免责,不再报告进度")
     if m.done_on is not None:
@@ -495,6 +506,7 @@ def explanation_file(
     _require_unit_of(actor, m.target)
     pp = m.target.task.process_plan
     day = _day(filed_on, "filed_on", label="提交日期")
+    _within_year(pp, day, "filed_on", what="提交书面说明")
     state = light(
         due_on=m.due_on, done_on=m.done_on, behind=False, exempted_on=m.exempted_on,
         as_of=day, warning_days=pp.warning_days,
@@ -608,19 +620,38 @@ def _exempt(m: Milestone, reason: str, day: date) -> None:
 def milestone_exempt(
     *, actor: Account, milestone_id: int, reason: str, exempted_on: date | None = None
 ) -> Milestone:
-    """The office exempts a milestone directly (e.g. the county cancelled the project)."""
+    """The office exempts a milestone directly (免责, e.g. the county cancelled the project):
+    from ``exempted_on`` (default today; within the plan year, never in the future) it is left
+    out of P and its target's other milestones take its weight. An objective explanation still
+    awaiting a decision (or coordinated) is decided 免责 with the same reason, so nothing is
+    left pending; a subjective one keeps its rectification."""
     _require_office(actor)
     m = _milestone(milestone_id)
     if not reason.strip():
         raise _invalid("reason", "免责须写明理由")
     day = _day(exempted_on, "exempted_on", label="免责日期")
+    pp = m.target.task.process_plan
+    if day.year != pp.year:
+        raise _invalid("exempted_on", f"免责日期应在 {pp.year} 年度之内")
     _exempt(m, reason.strip(), day)
+    decided = (
+        Explanation.objects.filter(
+            milestone=m,
+            cause=Cause.OBJECTIVE,
+            decision__in=(Explanation.Decision.PENDING, Explanation.Decision.COORDINATE),
+            filed_on__lte=day,
+        ).update(
+            decision=Explanation.Decision.EXEMPT, decision_note=reason.strip(), decided_on=day,
+            decided_by=actor.username,
+        )
+    )  # fmt: skip
     audit_record(
         actor=actor.username,
         action="process_milestone_exempt",
-        plan=m.target.task.process_plan.plan_code,
+        plan=pp.plan_code,
         detail={"milestone": m.id, "task": m.target.task.code, "unit": m.target.unit.code,
-                "reason": reason.strip()},
+                "name": m.name, "reason": reason.strip(), "exempted_on": str(day),
+                "explanation_decided": bool(decided)},
     )  # fmt: skip
     return m
 
@@ -645,6 +676,10 @@ def rectification_complete(
     if not result.strip():
         raise _invalid("result", "请填写整改情况")
     day = _day(done_on, "done_on", label="完成日期")
+    if actor.role != "office":
+        _within_year(
+            r.milestone.target.task.process_plan, day, "done_on", what="报告整改完成"
+        )
     if day < r.opened_on:
         raise _invalid("done_on", "完成日期不能早于整改下达日期")
     r.state = Rectification.State.DONE

@@ -25,8 +25,8 @@ from kaohe.accounts.policy import READ_ALL, allow, can_edit_plans, require, role
 from kaohe.org.models import Unit
 from kaohe.process import selectors, selectors_web, services
 from kaohe.process.feedback import feedback_context, feedback_pdf_response
-from kaohe.process.forms import RATING_CHOICES, DecisionForm, FeedForm, FreezeForm
-from kaohe.process.models import Explanation, ProcessPlan, Rating, Task
+from kaohe.process.forms import RATING_CHOICES, DecisionForm, ExemptForm, FeedForm, FreezeForm
+from kaohe.process.models import Explanation, Milestone, ProcessPlan, Rating, Task
 
 OFFICE = frozenset({Role.OFFICE})
 INSPECTORS = READ_ALL | {Role.ASSESSOR}
@@ -272,6 +272,56 @@ def explanation(request: HttpRequest, plan_code: str, explanation_id: int) -> Ht
             "form": form,
             "decidable": decidable,
             "reports": selectors_web.reports_of([row.id]).get(row.id, []),
+        },
+    )
+
+
+@allow(OFFICE)
+def exempt(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpResponse:
+    """免责 of one milestone by 考核办 directly (e.g. a cancelled project), with a required
+    reason and a date within the plan year; audited by the service. The office then lands on
+    the unit's record, where P is shown without the milestone."""
+    pp = _plan(plan_code)
+    unit_id = (
+        Milestone.objects.filter(pk=milestone_id, target__task__process_plan=pp)
+        .values_list("target__unit_id", flat=True)
+        .first()
+    )
+    if unit_id is None:
+        raise Http404("没有这个节点")
+    as_of = selectors_web.default_as_of(pp)
+    row = selectors_web.milestone_of(
+        selectors.milestone_rows(pp, as_of, unit_id=unit_id), milestone_id
+    )
+    if row is None:
+        raise Http404("没有这个节点")
+    form = ExemptForm(request.POST or None, initial={"exempted_on": as_of})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_exempt(
+                actor=request.user,
+                milestone_id=milestone_id,
+                reason=form.cleaned_data["reason"],
+                exempted_on=form.cleaned_data["exempted_on"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"已免责：“{row.name}”不再计入{row.unit_name}的日常考核得分。"
+            )
+            url = reverse("process_office:unit", args=[plan_code, row.unit_code])
+            return redirect(f"{url}?on={max(as_of, form.cleaned_data['exempted_on']):%Y-%m-%d}")
+    return render(
+        request,
+        "process/office_exempt.html",
+        {
+            "pp": pp,
+            "row": row,
+            "styles": selectors.light_styles(pp),
+            "form": form,
+            "as_of": as_of,
+            "reports": selectors_web.reports_of([row.id], as_of).get(row.id, []),
         },
     )
 

@@ -43,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan(request: HttpRequest, plan_code: str) -> HttpResponse:
     """The unit's milestones with their lights, what it must do first, its score so far."""
     pp = _plan(plan_code)
-    as_of, problem = selectors_web.as_of_of(request)
+    # Like the office's pages: today within the plan's year, so a finished year shows its
+    # last day (the state its P was fed at), not a year of days overdue.
+    as_of, problem = selectors_web.as_of_of(request, pp)
     board = selectors.unit_dashboard(pp, request.user.unit_id, as_of)  # type: ignore[union-attr]
     quarter = (as_of.month - 1) // 3 + 1
     return render(
@@ -56,6 +58,7 @@ def plan(request: HttpRequest, plan_code: str) -> HttpResponse:
             "styles": board.styles,
             "as_of": as_of,
             "is_today": as_of == selectors_web.today(),
+            "year_over": selectors_web.year_over(pp),
             "problem": problem,
             "quarter": f"{as_of.year}-{quarter}",
         },
@@ -67,10 +70,12 @@ def milestone(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRe
     """One milestone: what kaohe knows of it, its reports, and the report form (POST)."""
     pp = _plan(plan_code)
     today = selectors_web.today()
-    rows = selectors.milestone_rows(pp, today, unit_id=request.user.unit_id)  # type: ignore[union-attr]
+    as_of = selectors_web.default_as_of(pp)
+    rows = selectors.milestone_rows(pp, as_of, unit_id=request.user.unit_id)  # type: ignore[union-attr]
     row = selectors_web.milestone_of(rows, milestone_id)
     if row is None:
         raise Http404("没有这个节点")
+    year_over = selectors_web.year_over(pp)
     initial = {"status": row.status, "percent": row.percent}
     form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +104,9 @@ def milestone(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRe
             "styles": selectors.light_styles(pp),
             "reports": selectors_web.reports_of([milestone_id]).get(milestone_id, []),
             "form": form,
-            "can_report": row.done_on is None and row.exempted_on is None,
+            "can_report": row.done_on is None and row.exempted_on is None and not year_over,
+            "year_over": year_over,
+            "as_of": as_of,
             "today": today,
         },
     )
@@ -109,8 +116,11 @@ def milestone(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRe
 def explain(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpResponse:
     """情况说明 of a red-lit milestone: the cause (主观 → 限期整改; 客观 → the office decides)."""
     pp = _plan(plan_code)
-    today = selectors_web.today()
-    rows = selectors.milestone_rows(pp, today, unit_id=request.user.unit_id)  # type: ignore[union-attr]
+    rows = selectors.milestone_rows(
+        pp,
+        selectors_web.default_as_of(pp),
+        unit_id=request.user.unit_id,  # type: ignore[union-attr]
+    )
     row = selectors_web.milestone_of(rows, milestone_id)
     if row is None:
         raise Http404("没有这个节点")
@@ -135,7 +145,13 @@ def explain(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpResp
     return render(
         request,
         "process/unit_explain.html",
-        {"pp": pp, "row": row, "styles": selectors.light_styles(pp), "form": form},
+        {
+            "pp": pp,
+            "row": row,
+            "styles": selectors.light_styles(pp),
+            "form": form,
+            "year_over": selectors_web.year_over(pp),
+        },
     )
 
 
@@ -143,8 +159,8 @@ def explain(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpResp
 def rectification(request: HttpRequest, plan_code: str, rectification_id: int) -> HttpResponse:
     """限期整改: the unit reports it done, with what it did."""
     pp = _plan(plan_code)
-    today = selectors_web.today()
-    row = selectors_web.rectification_row(pp, request.user.unit_id, rectification_id, today)  # type: ignore[arg-type, union-attr]
+    as_of = selectors_web.default_as_of(pp)
+    row = selectors_web.rectification_row(pp, request.user.unit_id, rectification_id, as_of)  # type: ignore[arg-type, union-attr]
     if row is None or row.rectification is None:
         raise Http404("没有这个整改事项")
     form = RectificationForm(request.POST or None)
@@ -163,7 +179,13 @@ def rectification(request: HttpRequest, plan_code: str, rectification_id: int) -
     return render(
         request,
         "process/unit_rectification.html",
-        {"pp": pp, "row": row, "styles": selectors.light_styles(pp), "form": form},
+        {
+            "pp": pp,
+            "row": row,
+            "styles": selectors.light_styles(pp),
+            "form": form,
+            "year_over": selectors_web.year_over(pp),
+        },
     )
 
 
