@@ -65,6 +65,7 @@ messages: install
 	cd src/kaohe/accounts && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/web && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/results && ../../../$(VENV)/bin/django-admin compilemessages
+	cd src/kaohe/process && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/plans && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/entry && ../../../$(VENV)/bin/django-admin compilemessages
 	cd src/kaohe/evaluation && ../../../$(VENV)/bin/django-admin compilemessages

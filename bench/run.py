@@ -39,7 +39,7 @@ import pages
 import pg
 import polars as pl
 import voting
-from measure import Run, best_of, run_once
+from measure import Run, best_run, run_once
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -143,8 +143,21 @@ def _measure_pair(
     base: list[str],
     base_env: dict[str, str],
 ) -> tuple[Run | None, Run]:
-    """Baseline first, then kaohe (skipped when the CLI is missing); fills in the row."""
-    base_run = best_of(base, ctx.repeat, env=base_env, cwd=ROOT, timeout=ctx.timeout)
+    """Baseline and kaohe in turns (kaohe skipped when the CLI is missing), the best of each;
+    fills in the row.
+
+    Alternating (baseline, kaohe, baseline, kaohe …) rather than all baseline runs first keeps
+    the two under the same load when other work comes and goes on the machine: the ratio is
+    the figure that matters.
+    """
+    base_runs: list[Run] = []
+    runs: list[Run] = []
+    for _ in range(max(1, ctx.repeat)):
+        if not base_runs or base_runs[-1].ok:
+            base_runs.append(run_once(base, env=base_env, cwd=ROOT, timeout=ctx.timeout))
+        if ctx.kaohe and (not runs or runs[-1].ok):
+            runs.append(run_once(command, env=ctx.env, cwd=ROOT, timeout=ctx.timeout))
+    base_run = best_run(base_runs)
     if base_run.ok:
         row.baseline_seconds, row.baseline_peak_mb = base_run.seconds, base_run.peak_mb
     else:
@@ -152,7 +165,7 @@ def _measure_pair(
     if not ctx.kaohe:
         row.error = "kaohe 命令行尚不可用"
         return None, base_run
-    run = best_of(command, ctx.repeat, env=ctx.env, cwd=ROOT, timeout=ctx.timeout)
+    run = best_run(runs)
     if run.ok:
         row.seconds, row.peak_mb = run.seconds, run.peak_mb
     else:

@@ -29,7 +29,6 @@ from authz_common import DENIED, GO, LOGIN, OK, OTHER, OWN, PLAN, Case, everyone
 BASE = f"/office/process/{PLAN}"
 UNIT = f"/progress/{PLAN}"
 UNKNOWN = "/office/process/no-such-plan/"
-MEDIA = tempfile.mkdtemp(prefix="kaohe-authz-process-")  # evidence files of these requests
 if TYPE_CHECKING:
     from kaohe.process.models import Milestone
 
@@ -84,6 +83,20 @@ CASES: tuple[Case, ...] = (
         method="post",
         data={"decision": ""},
         note="deciding: 考核办 only (no decision chosen: the form says so, nothing changes)",
+    ),
+    Case(
+        "process_office:exempt",
+        f"{BASE}/milestones/{{own_red}}/exempt/",
+        only("office"),
+        note="免责 directly: 考核办 only; 监督 reads the unit's record instead",
+    ),
+    Case(
+        "process_office:exempt",
+        f"{BASE}/milestones/{{own_red}}/exempt/",
+        only("office"),
+        method="post",
+        data={"reason": "", "exempted_on": "{today}"},
+        note="exempting: 考核办 only (no reason: the form says so, nothing changes)",
     ),
     Case("process_office:feedback", f"{BASE}/feedback/{OWN}/", only("office", "supervisor")),
     Case(
@@ -182,6 +195,29 @@ CASES: tuple[Case, ...] = (
 )
 
 
+class _Media:
+    """The MEDIA_ROOT of the evidence files of one test's world: a temporary directory made
+    when the world is built and removed when the next test builds its own (each test's
+    database starts empty), the last one at the end of the run (``TemporaryDirectory``'s
+    finaliser) — so a run leaves nothing behind. The table's requests have no pytest fixture
+    (``tmp_path``) to hold it: tests/test_authorization.py calls ``outcome(case, client)``."""
+
+    current: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def renew(cls) -> None:
+        if cls.current is not None:
+            cls.current.cleanup()
+        cls.current = tempfile.TemporaryDirectory(prefix="kaohe-authz-process-")
+
+    @classmethod
+    def root(cls) -> str:
+        if cls.current is None:
+            cls.renew()
+        assert cls.current is not None
+        return cls.current.name
+
+
 def _world() -> dict[str, str]:
     """The process assessment of ``2025-auth`` (built once per test) and its objects' ids."""
     from kaohe.accounts.models import User
@@ -190,6 +226,7 @@ def _world() -> dict[str, str]:
     from kaohe.process.models import ProcessPlan, ProgressReport, Rectification
 
     if not ProcessPlan.objects.filter(plan_code=PLAN).exists():
+        _Media.renew()
         today = timezone.localdate()
         office = User.objects.get(username="office")
         units = {
@@ -222,7 +259,7 @@ def _world() -> dict[str, str]:
                 actor=account, milestone_id=second.id, cause="subjective", text="组织不力",
                 measures="加派人手",
             )  # fmt: skip
-            with override_settings(MEDIA_ROOT=MEDIA):
+            with override_settings(MEDIA_ROOT=_Media.root()):
                 services.progress_report(
                     actor=account, milestone_id=_ms(unit_code, "K2", 3).id, status="on_schedule",
                     percent=40, evidence=SimpleUploadedFile("photo.png", PNG, "image/png"),
@@ -238,6 +275,7 @@ def _world() -> dict[str, str]:
         "other_report": ProgressReport.objects.get(milestone=_ms(OTHER, "K2", 3)).id,
         "own_target": _ms(OWN, "K1", 1).target_id,
         "month": _month(),
+        "today": f"{timezone.localdate():%Y-%m-%d}",
     }
     return {key: str(value) for key, value in ids.items()}
 
@@ -269,10 +307,10 @@ def _outcome(response: HttpResponse) -> str:
 
 def outcome(case: Case, client: Client) -> str:
     """Build the process assessment if needed, name its objects in the URL and the data, and
-    send the request (evidence files live in a temporary MEDIA_ROOT)."""
+    send the request (evidence files live in a temporary MEDIA_ROOT, see ``_Media``)."""
     ids = _world()
     url = _fill(case.url, ids)
-    with override_settings(MEDIA_ROOT=MEDIA):
+    with override_settings(MEDIA_ROOT=_Media.root()):
         if case.method == "post":
             data = {_fill(key, ids): _fill(value, ids) for key, value in case.data.items()}
             return _outcome(client.post(url, data))

@@ -303,8 +303,9 @@ def _unsynced_sqlite() -> Iterator[None]:
     """On SQLite, no fsync per commit while the demo casts its thousands of ballots one
     transaction each (``PRAGMA synchronous=OFF`` for this connection, restored after): the
     commits stay atomic, only a power cut could lose the demo database, which ``kaohe demo``
-    rebuilds anyway. Roughly halves the demo's time; PostgreSQL is left as it is."""
-    if connection.vendor != "sqlite":
+    rebuilds anyway. Roughly halves the demo's time; PostgreSQL is left as it is, and so is a
+    caller's open transaction (SQLite cannot change it there, and nothing commits inside)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:

@@ -80,10 +80,12 @@ def assign_grades(category: Category, results: Sequence[AssesseeResult]) -> None
             result.grade_reason = f"一票否决（{items}）：定为最后一个等次，不占名额"
         else:
             candidates.append(result)
-    candidates.sort(key=lambda r: (key(r), r.code))
+    # Each key once (a rounding per tie-break section): the sort and the grouping share them.
+    keys = {id(result): key(result) for result in candidates}
+    candidates.sort(key=lambda r: (keys[id(r)], r.code))
     closed: set[int] = set()  # grades left vacant after a tie at their boundary
 
-    for _, tied in groupby(candidates, key=key):
+    for _, tied in groupby(candidates, key=lambda r: keys[id(r)]):
         members = list(tied)
         remaining = list(members)
         notes: list[str] = []

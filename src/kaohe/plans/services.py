@@ -62,6 +62,7 @@ def plan_load(*, document: Document, actor: str | None = None) -> Plan:
     ``refuse_live_evaluations``.
     """
     refuse_live_evaluations(plan_code=document.plan.code)
+    setup = _group_setup(document.plan.code)
     units, people = _organization_upsert(document)
     replaced = plan_delete_data(plan_code=document.plan.code)
     plan = _plan_create(document)
@@ -71,6 +72,7 @@ def plan_load(*, document: Document, actor: str | None = None) -> Plan:
     _values_create(plan, document)
     _events_create(plan, document)
     ballots, marks = _evaluations_create(plan, document)
+    _group_setup_restore(plan, setup, {assessee.code for assessee in document.assessees})
     audit_record(
         actor=actor,
         action="plan_load",
@@ -532,6 +534,36 @@ def refuse_live_evaluations(*, plan_code: str) -> None:
             f"测评“{'”“'.join(uncounted)}”已发放测评码或收到选票，尚未计票，"
             "不能修改或重新导入方案（测评码和选票会丢失）：请先计票"
         )
+
+
+GroupSetup = dict[tuple[str, str], tuple[list[str], int | None]]
+
+
+def _group_setup(plan_code: str) -> GroupSetup:
+    """The office's setup of the stored plan's rater groups that no document carries: who a
+    group rates (its scope) and 应参评人数, by (evaluation code, group code); defaults left out.
+    """
+    return {
+        (evaluation, group): (list(assessees or []), expected)
+        for evaluation, group, assessees, expected in RaterGroup.objects.filter(
+            evaluation__plan__code=plan_code
+        ).values_list("evaluation__code", "code", "assessees", "expected")
+        if assessees or expected is not None
+    }
+
+
+def _group_setup_restore(plan: Plan, setup: GroupSetup, assessees: set[str]) -> None:
+    """Give the replacing plan's groups their setup back, where evaluation and group codes
+    still match (a scope keeps only assessees the new plan still has)."""
+    if not setup:
+        return
+    for group in RaterGroup.objects.filter(evaluation__plan=plan).select_related("evaluation"):
+        kept = setup.get((group.evaluation.code, group.code))
+        if kept is None:
+            continue
+        group.assessees = [code for code in kept[0] if code in assessees]
+        group.expected = kept[1]
+        group.save(update_fields=["assessees", "expected"])
 
 
 def _with_voting_material(ids: list[int]) -> set[int]:

@@ -14,13 +14,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaohe.plans.models import PlanAssessee, Section
 from kaohe.process import selectors, selectors_web
 from kaohe.process.models import ProcessPlan
 from kaohe.process.templatetags.process_tags import PARTS
 
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+QUARTER_NAMES = {
+    1: gettext_lazy("第一季度"),
+    2: gettext_lazy("第二季度"),
+    3: gettext_lazy("第三季度"),
+    4: gettext_lazy("第四季度"),
+}
 
 
 def quarter_asked(request: HttpRequest, pp: ProcessPlan) -> tuple[int, int, str]:
@@ -35,10 +42,14 @@ def quarter_asked(request: HttpRequest, pp: ProcessPlan) -> tuple[int, int, str]
     text = request.GET.get("q", "").strip()
     if not text:
         return (*default, "")
-    year, _, quarter = text.partition("-")
+    year, _dash, quarter = text.partition("-")
     if year.isdigit() and quarter in ("1", "2", "3", "4"):
         return int(year), int(quarter), ""
-    return (*default, f"季度“{text}”无效（应为 年-季度，如 {pp.year}-2），已按当前季度显示。")
+    return (
+        *default,
+        _("季度“%(text)s”无效（应为 年-季度，如 %(year)s-2），已按当前季度显示。")
+        % {"text": text, "year": pp.year},
+    )
 
 
 def _section_points(plan_code: str, unit_id: int) -> float | None:

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.process.labels import CAUSES, DECISIONS, RATINGS, STATUSES
 from kaohe.process.models import Cause, Explanation, Rating, Schedule
 
 # Evidence from a phone: a photo, or a scanned/office document (the service checks the bytes).
@@ -36,7 +37,9 @@ class ProgressForm(ServiceErrorsMixin, forms.Form):
     """进度报告 from a phone: three taps (status, percent, save), note and photo optional."""
 
     status = forms.ChoiceField(
-        label=_("进度状态"), choices=Schedule.choices, widget=forms.RadioSelect
+        label=_("进度状态"),
+        choices=[(value, STATUSES[value]) for value in Schedule.values],
+        widget=forms.RadioSelect,
     )
     percent = forms.IntegerField(
         label=_("完成进度（%）"),
@@ -68,7 +71,11 @@ class ProgressForm(ServiceErrorsMixin, forms.Form):
 class ExplanationForm(ServiceErrorsMixin, forms.Form):
     """情况说明 of a red-lit milestone: the cause (主观/客观) and what happened."""
 
-    cause = forms.ChoiceField(label=_("原因类别"), choices=Cause.choices, widget=forms.RadioSelect)
+    cause = forms.ChoiceField(
+        label=_("原因类别"),
+        choices=[(value, CAUSES[value]) for value in Cause.values],
+        widget=forms.RadioSelect,
+    )
     text = forms.CharField(
         label=_("情况说明"),
         max_length=4000,
@@ -89,16 +96,18 @@ class ExplanationForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-DECISIONS = [
-    (Explanation.Decision.COORDINATE.value, Explanation.Decision.COORDINATE.label),
-    (Explanation.Decision.EXEMPT.value, Explanation.Decision.EXEMPT.label),
+DECISION_CHOICES = [
+    (decision.value, DECISIONS[decision.value])
+    for decision in (Explanation.Decision.COORDINATE, Explanation.Decision.EXEMPT)
 ]
 
 
 class DecisionForm(ServiceErrorsMixin, forms.Form):
     """考核办's decision on an objective cause: coordinate (协调解决) or exempt (免责)."""
 
-    decision = forms.ChoiceField(label=_("处理意见"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("处理意见"), choices=DECISION_CHOICES, widget=forms.RadioSelect
+    )
     note = forms.CharField(
         label=_("处理说明"),
         max_length=4000,
@@ -144,4 +153,4 @@ class FeedForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-RATING_CHOICES = [("", "—"), *Rating.choices]
+RATING_CHOICES = [("", "—"), *((value, RATINGS[value]) for value in Rating.values)]

@@ -40,7 +40,7 @@ def _list(text: str, item: Callable[[str], str]) -> str:
 
 
 def _tally(part: str) -> str:
-    """"好 2 次" → the rating's name and count."""
+    """ "好 2 次" → the rating's name and count."""
     match = re.fullmatch(r"(?P<rating>\S+) (?P<n>\d+) 次", part)
     if match is None:
         return part
@@ -48,7 +48,7 @@ def _tally(part: str) -> str:
 
 
 def _stage(part: str) -> str:
-    """"上半年 82.5" → the stage's name (a default one translated) and its score."""
+    """ "上半年 82.5" → the stage's name (a default one translated) and its score."""
     name, _sep, score = part.rpartition(" ")
     return f"{_name(name)} {score}" if name else part
 
@@ -70,11 +70,13 @@ _PARTS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = (
             r"按时 (?P<a>\d+) 个×(?P<ca>\S+)、逾期完成 (?P<b>\d+) 个×(?P<cb>\S+)、"
             r"未完成 (?P<c>\d+) 个×(?P<cc>\S+)\(按权重加权\)"
         ),
-        lambda g: _(
-            "节点完成 %(m)s 分:到期或已完成节点 %(n)s 个,按时 %(a)s 个×%(ca)s、"
-            "逾期完成 %(b)s 个×%(cb)s、未完成 %(c)s 个×%(cc)s(按权重加权)"
-        )
-        % g,
+        lambda g: (
+            _(
+                "节点完成 %(m)s 分:到期或已完成节点 %(n)s 个,按时 %(a)s 个×%(ca)s、"
+                "逾期完成 %(b)s 个×%(cb)s、未完成 %(c)s 个×%(cc)s(按权重加权)"
+            )
+            % g
+        ),
     ),
     (
         re.compile(r"免责 (?P<n>\d+) 个不计,其权重由同一目标的其他节点分担"),
@@ -83,8 +85,10 @@ _PARTS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = (
     (re.compile(r"月度督查:没有督查评价,本项不计"), lambda g: _("月度督查:没有督查评价,本项不计")),
     (
         re.compile(r"月度督查 (?P<v>\S+) 分:(?P<n>\d+) 次评价\((?P<tally>[^)]*)\)"),
-        lambda g: _("月度督查 %(v)s 分:%(n)s 次评价(%(tally)s)")
-        % {**g, "tally": _list(g["tally"], _tally)},
+        lambda g: (
+            _("月度督查 %(v)s 分:%(n)s 次评价(%(tally)s)")
+            % {**g, "tally": _list(g["tally"], _tally)}
+        ),
     ),
     (
         re.compile(
@@ -110,8 +114,9 @@ _PARTS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = (
     ),
     (
         re.compile(r"(?P<names>.+)无数据,其权重按比例分给其他分项"),
-        lambda g: _("%(names)s无数据,其权重按比例分给其他分项")
-        % {"names": _list(g["names"], _name)},
+        lambda g: (
+            _("%(names)s无数据,其权重按比例分给其他分项") % {"names": _list(g["names"], _name)}
+        ),
     ),
     (
         re.compile(r"过程考核中没有该考核对象的任务,日常考核得分缺失"),
@@ -131,7 +136,8 @@ def _part(part: str) -> str:
 def line_text(line: str) -> str:
     """One line of P's explanation in the active language.
 
-    >>> line = "节点完成 40 分:到期或已完成节点 3 个,按时 1 个×1、逾期完成 1 个×0.6、未完成 1 个×0(按权重加权);免责 1 个不计,其权重由同一目标的其他节点分担"
+    >>> line = ("节点完成 40 分:到期或已完成节点 3 个,按时 1 个×1、逾期完成 1 个×0.6、"
+    ...         "未完成 1 个×0(按权重加权);免责 1 个不计,其权重由同一目标的其他节点分担")
     >>> line_text(line) == line
     True
     >>> line_text("另行研究")

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.policy import READ_ALL, role_of
@@ -131,9 +132,9 @@ def as_of_of(request: HttpRequest, pp: ProcessPlan | None = None) -> tuple[date,
     try:
         return date.fromisoformat(text), ""
     except ValueError:
-        return default_as_of(
-            pp
-        ), f"查看日期“{text}”不是有效日期（应为 YYYY-MM-DD），已按默认日期显示。"
+        return default_as_of(pp), _(
+            "查看日期“%(text)s”不是有效日期（应为 YYYY-MM-DD），已按默认日期显示。"
+        ) % {"text": text}
 
 
 def month_of(text: str, default: date) -> tuple[date, str]:
@@ -143,7 +144,9 @@ def month_of(text: str, default: date) -> tuple[date, str]:
         try:
             return date.fromisoformat(f"{text}-01"), ""
         except ValueError:
-            return default.replace(day=1), f"督查月份“{text}”无效（应为 YYYY-MM），已按本月显示。"
+            return default.replace(day=1), _(
+                "督查月份“%(text)s”无效（应为 YYYY-MM），已按本月显示。"
+            ) % {"text": text}
     return default.replace(day=1), ""
 
 

@@ -677,9 +677,7 @@ def rectification_complete(
         raise _invalid("result", "请填写整改情况")
     day = _day(done_on, "done_on", label="完成日期")
     if actor.role != "office":
-        _within_year(
-            r.milestone.target.task.process_plan, day, "done_on", what="报告整改完成"
-        )
+        _within_year(r.milestone.target.task.process_plan, day, "done_on", what="报告整改完成")
     if day < r.opened_on:
         raise _invalid("done_on", "完成日期不能早于整改下达日期")
     r.state = Rectification.State.DONE

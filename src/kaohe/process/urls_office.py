@@ -16,9 +16,7 @@ urlpatterns = [
         views.explanation,
         name="explanation",
     ),
-    path(
-        "<str:plan_code>/milestones/<int:milestone_id>/exempt/", views.exempt, name="exempt"
-    ),
+    path("<str:plan_code>/milestones/<int:milestone_id>/exempt/", views.exempt, name="exempt"),
     path("<str:plan_code>/feedback/<str:unit_code>/", views.feedback, name="feedback"),
     path("<str:plan_code>/feedback/<str:unit_code>/pdf/", views.feedback_pdf, name="feedback_pdf"),
     path("<str:plan_code>/review/", views.review, name="review"),

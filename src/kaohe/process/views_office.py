@@ -18,6 +18,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import Role
@@ -137,7 +139,13 @@ def inspections(request: HttpRequest, plan_code: str) -> HttpResponse:
         }
         saved = _save_ratings(request, rows, month, entered, problems)
         if saved is not None:
-            messages.success(request, f"已保存 {saved} 条督查评价。" if saved else "没有改动。")
+            messages.success(
+                request,
+                ngettext("已保存 %(n)d 条督查评价。", "已保存 %(n)d 条督查评价。", saved)
+                % {"n": saved}
+                if saved
+                else _("没有改动。"),
+            )
             url = reverse("process_office:inspections", args=[plan_code])
             query = f"?month={month:%Y-%m}" + (f"&body={body}" if body and not assessor else "")
             return redirect(url + query)
@@ -192,14 +200,14 @@ def _save_ratings(
                 rating, note = entered[slot.target_id]["rating"], entered[slot.target_id]["note"]
                 if not rating:
                     if note and note != slot.note:
-                        problems[slot.target_id] = ["请先选择督查评价"]
+                        problems[slot.target_id] = [_("请先选择督查评价")]
                     elif slot.rating:
-                        problems[slot.target_id] = ["已录入的评价不能清空，可改为其他评价"]
+                        problems[slot.target_id] = [_("已录入的评价不能清空，可改为其他评价")]
                     continue
                 if rating == slot.rating and note == slot.note:
                     continue
                 if rating not in Rating.values:
-                    problems[slot.target_id] = ["督查评价只能是好、较好、一般或差"]
+                    problems[slot.target_id] = [_("督查评价只能是好、较好、一般或差")]
                     continue
                 try:
                     services.inspection_record(
@@ -252,9 +260,12 @@ def explanation(request: HttpRequest, plan_code: str, explanation_id: int) -> Ht
                 form.add_service_errors(error)
             else:
                 if form.cleaned_data["decision"] == Explanation.Decision.EXEMPT:
-                    text = f"已免责：“{row.name}”不再计入{row.unit_name}的日常考核得分。"
+                    text = _("已免责：“%(name)s”不再计入%(unit)s的日常考核得分。") % {
+                        "name": row.name,
+                        "unit": row.unit_name,
+                    }
                 else:
-                    text = f"已决定协调解决：“{row.name}”仍计入得分。"
+                    text = _("已决定协调解决：“%(name)s”仍计入得分。") % {"name": row.name}
                 messages.success(request, text)
                 return redirect("process_office:unit", plan_code=plan_code, unit_code=row.unit_code)
     decidable = (
@@ -308,7 +319,9 @@ def exempt(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRespo
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"已免责：“{row.name}”不再计入{row.unit_name}的日常考核得分。"
+                request,
+                _("已免责：“%(name)s”不再计入%(unit)s的日常考核得分。")
+                % {"name": row.name, "unit": row.unit_name},
             )
             url = reverse("process_office:unit", args=[plan_code, row.unit_code])
             return redirect(f"{url}?on={max(as_of, form.cleaned_data['exempted_on']):%Y-%m-%d}")
@@ -359,7 +372,9 @@ def review(request: HttpRequest, plan_code: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                messages.success(request, f"上半年考核已冻结：{len(done)} 个考核对象。")
+                messages.success(
+                    request, _("上半年考核已冻结：%(n)d 个考核对象。") % {"n": len(done)}
+                )
                 return redirect("process_office:review", plan_code=plan_code)
     return render(
         request,
@@ -382,7 +397,7 @@ def feed(request: HttpRequest, plan_code: str) -> HttpResponse:
     form = FeedForm(request.POST)
     dashboard_url = reverse("process_office:dashboard", args=[plan_code])
     if not form.is_valid():
-        messages.error(request, "计算日期无效（应为 YYYY-MM-DD）。")
+        messages.error(request, _("计算日期无效（应为 YYYY-MM-DD）。"))
         return redirect(dashboard_url)
     as_of = form.cleaned_data["as_of"]
     try:
@@ -393,7 +408,10 @@ def feed(request: HttpRequest, plan_code: str) -> HttpResponse:
     scored = sum(1 for value in scores.values() if value is not None)
     messages.success(
         request,
-        f"已按 {as_of:%Y-%m-%d} 计算日常考核得分 P：{scored} / {len(scores)} 个考核对象有得分，"
-        "已写入考核方案（得分有变化时，方案原有计算结果失效，需重新计算）。",
+        _(
+            "已按 %(day)s 计算日常考核得分 P：%(scored)d / %(total)d 个考核对象有得分，"
+            "已写入考核方案（得分有变化时，方案原有计算结果失效，需重新计算）。"
+        )
+        % {"day": f"{as_of:%Y-%m-%d}", "scored": scored, "total": len(scores)},
     )
     return redirect(f"{dashboard_url}?on={as_of:%Y-%m-%d}")

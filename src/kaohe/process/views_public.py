@@ -22,19 +22,20 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "process/board_index.html",
-        {"pp": pp, "units": units, "today": selectors_web.today()},
+        {"pp": pp, "units": units, "as_of": selectors_web.default_as_of(pp)},
     )
 
 
 @allow(EVERYONE)
 def unit(request: HttpRequest, unit_code: str) -> HttpResponse:
-    """One unit's board: its public commitments and how far they are today."""
+    """One unit's board: its public commitments and how far they are today (a finished
+    year: as it closed on 31 December, like every process page)."""
     found = Unit.objects.filter(code=unit_code).values("id", "code", "name").first()
     pp = selectors_web.board_plan(request.GET.get("plan"))
     if found is None or pp is None:
         raise Http404("没有这个单位的公开承诺")
-    today = selectors_web.today()
-    rows = selectors.public_board(pp, found["id"], today)
+    as_of = selectors_web.default_as_of(pp)
+    rows = selectors.public_board(pp, found["id"], as_of)
     if not rows:
         raise Http404("没有这个单位的公开承诺")
     return render(
@@ -45,6 +46,6 @@ def unit(request: HttpRequest, unit_code: str) -> HttpResponse:
             "unit": found,
             "rows": rows,
             "styles": selectors.light_styles(pp),
-            "today": today,
+            "as_of": as_of,
         },
     )

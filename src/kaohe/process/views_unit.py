@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.policy import READ_ALL, allow
 from kaohe.process import selectors, selectors_web, services
 from kaohe.process.feedback import feedback_context, feedback_pdf_response
 from kaohe.process.forms import ExplanationForm, ProgressForm, RectificationForm
-from kaohe.process.models import ProcessPlan, ProgressReport, Schedule
+from kaohe.process.models import ProcessPlan, ProgressReport
+from kaohe.process.templatetags.process_tags import status_label
 
 UNIT = frozenset({Role.UNIT})
 
@@ -92,8 +94,15 @@ def milestone(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRe
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            label = Schedule(data["status"]).label
-            messages.success(request, f"已报告“{row.name}”：{label}，{data['percent']}%。")
+            messages.success(
+                request,
+                _("已报告“%(name)s”：%(status)s，%(percent)d%%。")
+                % {
+                    "name": row.name,
+                    "status": status_label(data["status"]),
+                    "percent": data["percent"],
+                },
+            )
             return redirect("process_unit:plan", plan_code=plan_code)
     return render(
         request,
@@ -138,7 +147,7 @@ def explain(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpResp
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"已提交“{row.name}”的书面说明。")
+            messages.success(request, _("已提交“%(name)s”的书面说明。") % {"name": row.name})
             return redirect(
                 "process_unit:milestone", plan_code=plan_code, milestone_id=milestone_id
             )
@@ -174,7 +183,7 @@ def rectification(request: HttpRequest, plan_code: str, rectification_id: int) -
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"已报告“{row.name}”整改完成。")
+            messages.success(request, _("已报告“%(name)s”整改完成。") % {"name": row.name})
             return redirect("process_unit:plan", plan_code=plan_code)
     return render(
         request,

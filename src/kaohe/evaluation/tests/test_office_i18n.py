@@ -56,7 +56,10 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 def _untranslated(html: str) -> list[str]:
-    """Chinese left on a page once the office's data is taken out."""
+    """Chinese left on a page once the office's data is taken out (form fields hold it as
+    the office writes it, e.g. 优秀、称职)."""
+    html = re.sub(r'value="[^"]*"', "", html)
+    html = re.sub(r"<textarea([^>]*)>[^<]*</textarea>", "", html)
     data = {s for s in _strings(raw_document()) if CJK.search(s)} | set(NATIVE_NAMES)
     for text in sorted(data, key=len, reverse=True):  # longest first
         html = html.replace(text, "")

@@ -148,6 +148,8 @@ def test_drafts_and_document_ballots_do_not_refuse(plan: Voting) -> None:
     services.scope_update(group=plan.group("mz", "leaders"), assessees=["P01"], actor="office")
     builder.plan_change(plan_code=PLAN, change=_rename, actor="test", action="settings")
     assert Plan.objects.get(code=PLAN).name == "改名后的方案"
+    # The office's setup no document carries (scope, 应参评人数) is kept across the edit.
+    assert Voting(Plan.objects.get(code=PLAN)).group("mz", "leaders").assessees == ["P01"]
     # A document that brings its own ballots (closed) is replaced by the next document.
     raw = raw_document()
     raw["data"]["ballots"] = [
@@ -229,3 +231,19 @@ def test_builder_api_answers_409(plan: Voting) -> None:
     deleted = client.delete(f"/api/plans/{PLAN}/nodes/0.0.0")
     assert deleted.status_code == 409
     assert _snapshot() == before
+
+
+def test_group_setup_survives_a_replacement_where_codes_match(plan: Voting) -> None:
+    services.scope_update(group=plan.group("mz", "staff"), assessees=["P01", "P02"], actor="o")
+    RaterGroup.objects.filter(pk=plan.group("pf", "jury").pk).update(expected=12)
+    raw = raw_document()
+    raw["organization"]["people"] = [p for p in raw["organization"]["people"] if p["code"] != "P02"]
+    raw["data"]["values"] = [v for v in raw["data"]["values"] if v["assessee"] != "P02"]
+    plan_load(document=build_document(raw), actor="test")
+    plan = Voting(Plan.objects.get(code=PLAN))  # the replaced plan's rows are new
+    staff = plan.group("mz", "staff")
+    assert staff.assessees == ["P01"]  # P02 left the plan, so it left the scope
+    assert plan.group("pf", "jury").expected == 12
+    assert (
+        plan.group("mz", "leaders").assessees == [] and plan.group("mz", "leaders").expected is None
+    )

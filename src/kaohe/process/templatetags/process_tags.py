@@ -11,37 +11,22 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
 from kaohe.engine.process import LightState
-from kaohe.process.lines import line_text
+from kaohe.process.labels import (
+    CAUSES,
+    DECISIONS,
+    DEFAULT_LIGHT_NAMES,
+    ESCALATIONS,
+    PARTS,
+    RATINGS,
+    REASONS,
+    STATES,
+    STATUSES,
+)
+from kaohe.process.lines import NAMES, line_text
 
 register = template.Library()
-
-REASONS = {
-    "done_on_time": _("按时完成"),
-    "on_schedule": _("正常推进"),
-    "due_soon": _("临近时限"),
-    "behind": _("进度滞后"),
-    "done_late": _("逾期完成"),
-    "overdue": _("逾期未完成"),
-    "exempt": _("免责"),
-}
-STATES = {"done": _("已督查"), "due": _("本月待督查"), "missing": _("逾期未督查")}
-PARTS = {"milestones": _("节点完成"), "inspections": _("月度督查"), "review": _("半年考核")}
-STATUSES = {"on_schedule": _("正常推进"), "behind": _("进度滞后"), "done": _("已完成")}
-RATINGS = {"good": _("好"), "fairly_good": _("较好"), "fair": _("一般"), "poor": _("差")}
-CAUSES = {"subjective": _("主观原因"), "objective": _("客观原因")}
-DECISIONS = {
-    "pending": _("待处理"),
-    "rectify": _("限期整改"),
-    "coordinate": _("协调解决"),
-    "exempt": _("免责"),
-}
-ESCALATIONS = {"explanation": _("逾期未提交书面说明"), "rectification": _("逾期未完成整改")}
-# The default names of the light slots (ProcessPlan's defaults, and 免责): translated with the
-# page. A name the office chose itself (e.g. 蓝灯) is its data and is shown as written.
-DEFAULT_LIGHT_NAMES = {"绿灯": _("绿灯"), "黄灯": _("黄灯"), "红灯": _("红灯"), "免责": _("免责")}
 
 
 def _label(table: Mapping[str, Any], key: str) -> str:
@@ -138,3 +123,9 @@ def process_line(line: str) -> str:
 @register.filter
 def get_item(mapping: Mapping[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def stage_name(name: str) -> str:
+    """A stage's name: the default 上半年 in the page's language, the office's own as written."""
+    return str(NAMES.get(name, name)) if name == "上半年" else name

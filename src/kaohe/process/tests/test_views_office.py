@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kaohe.audit.models import AuditRecord
 from kaohe.plans.models import PlanAssessee
 from kaohe.plans.services import plan_compute
 from kaohe.process import services
@@ -125,6 +126,68 @@ def test_a_subjective_case_is_not_for_the_office_to_exempt(world: WebWorld) -> N
     assert "主观原因由单位限期整改,不能免责或协调" in response.content.decode()
     past.refresh_from_db()
     assert past.exempted_on is None
+
+
+def test_the_office_exempts_a_milestone_directly_with_a_reason(world: WebWorld) -> None:
+    """免责 without an explanation (e.g. the county cancelled the project): the reason is
+    required, the action audited, and P changes as docs/process.md says."""
+    explanation = _objective_case(world)  # K1's first on time; K2's first overdue, objective
+    office = world.client("office")
+    target = world.ms[("K2", "U1", 1)]
+    on_time = world.ms[("K1", "U1", 1)]
+    record = office.get(f"{BASE}/units/U1/").content.decode()
+    # The link is offered for what may be exempted, not for a milestone done on time.
+    assert f'data-exempt="{target.id}"' in record and f'data-exempt="{on_time.id}"' not in record
+    url = f"{BASE}/milestones/{target.id}/exempt/"
+    page = office.get(url).content.decode()
+    assert "考核办直接免责" in page and f'value="{world.today:%Y-%m-%d}"' in page
+    audits = AuditRecord.objects.filter(action="process_milestone_exempt")
+    # No reason: refused on its field, nothing changes.
+    refused = office.post(url, {"reason": "  ", "exempted_on": f"{world.today:%Y-%m-%d}"})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+    target.refresh_from_db()
+    assert target.exempted_on is None and not audits.exists()
+    # With a reason: exempted from today, audited, and P = 100 × (1/3 × 1) ÷ (1/3) = 100
+    # (K2's first milestone left out), as in the decision on an explanation.
+    response = office.post(
+        url, {"reason": "县政府调整计划，项目取消", "exempted_on": f"{world.today:%Y-%m-%d}"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}/units/U1/?on={world.today:%Y-%m-%d}"
+    target.refresh_from_db()
+    assert (target.exempted_on, target.exempt_reason) == (world.today, "县政府调整计划，项目取消")
+    (audit,) = audits
+    assert audit.actor == "w-office" and audit.detail["reason"] == "县政府调整计划，项目取消"
+    assert _score(office.get(f"{BASE}/").content.decode(), "U1") == "100.00"
+    # Its objective explanation, still pending, is decided with it: nothing left pending.
+    explanation.refresh_from_db()
+    assert (explanation.decision, explanation.decision_note) == (
+        "exempt",
+        "县政府调整计划，项目取消",
+    )
+    assert (
+        '待决定的客观原因说明 <span class="muted">（0）' in office.get(f"{BASE}/").content.decode()
+    )
+    # Once exempted (or done on time) there is nothing more to exempt.
+    again = office.post(url, {"reason": "再次", "exempted_on": f"{world.today:%Y-%m-%d}"})
+    assert "该节点已免责" in again.content.decode()
+    done = office.post(
+        f"{BASE}/milestones/{on_time.id}/exempt/",
+        {"reason": "试图免责", "exempted_on": f"{world.today:%Y-%m-%d}"},
+    )
+    assert "该节点已按时完成，无需免责" in done.content.decode()
+    assert audits.count() == 1
+
+
+def test_only_the_office_exempts(world: WebWorld) -> None:
+    target = world.ms[("K2", "U1", 1)]
+    url = f"{BASE}/milestones/{target.id}/exempt/"
+    data = {"reason": "x", "exempted_on": f"{world.today:%Y-%m-%d}"}
+    for role in ("supervisor", "xwb", "unit1"):
+        assert world.client(role).post(url, data).status_code == 403, role
+    assert world.client("office").get(f"{BASE}/milestones/999999/exempt/").status_code == 404
+    target.refresh_from_db()
+    assert target.exempted_on is None
 
 
 def test_the_supervisor_reads_the_explanation_without_a_form(world: WebWorld) -> None:

@@ -1,6 +1,7 @@
 """The process pages run the same number of queries for 2 tasks and for 8 (with reports,
-explanations, rectifications and ratings on each): pinned here, so a page that starts to
-query per task, milestone or unit fails."""
+explanations, rectifications and ratings on each, and the added tasks public commitments, so
+the board grows too): pinned here, so a page that starts to query per task, milestone or unit
+fails."""
 
 from __future__ import annotations
 
@@ -36,6 +37,22 @@ PAGES: dict[str, tuple[str | None, str, int]] = {
     "board index": (None, "/board/", 1 + 1),
     # the unit; the board's plan; milestones, rectifications, people, descriptions
     "board": (None, "/board/U1/", 1 + 1 + 4),
+    # the plans
+    "office index": ("office", "/office/process/", 1),
+    # process plan; the unit; quarterly_feedback (unit, milestones, rectifications, schedule
+    # ×2, facts ×3); the plan's process section (one query with a subquery)
+    "office feedback": ("office", f"{BASE}/feedback/U1/", 1 + 1 + 8 + 1),
+    # the policy's check; process plan; quarterly_feedback; the section; the account's unit
+    "unit feedback": ("unit1", f"/progress/{PLAN}/feedback/", 1 + 1 + 8 + 1 + 1),
+    # process plan; the frozen reviews
+    "review": ("office", f"{BASE}/review/", 1 + 1),
+    # process plan; the explanation; the unit's milestones and rectifications; the reports
+    "explanation": ("office", f"{BASE}/explanations/{{explanation}}/", 1 + 1 + 2 + 1),
+    # process plan; the milestone's unit; its unit's milestones and rectifications; reports
+    "exempt": ("office", f"{BASE}/milestones/{{milestone}}/exempt/", 1 + 1 + 2 + 1),
+    # the policy's check; process plan; the unit's milestones and rectifications; reports;
+    # the account's unit
+    "unit milestone": ("unit1", f"/progress/{PLAN}/milestones/{{milestone}}/", 1 + 1 + 2 + 1 + 1),
 }
 
 
@@ -71,10 +88,12 @@ def test_process_pages_run_a_fixed_number_of_queries(page: str) -> None:
     role, url, expected = PAGES[page]
     world = WebWorld(tasks=2)
     _busy(world)
+    first = world.ms[("K1", "U1", 1)]
+    url = url.format(explanation=first.explanation.id, milestone=world.ms[("K1", "U1", 2)].id)
     small = _count(world.client(role), url)
     before = len(world.tasks)
     for _ in range(6):
-        world.add_task()
+        world.add_task(public=True)
     world.tasks = world.tasks[before:]
     _busy(world)
     large = _count(world.client(role), url)

@@ -46,8 +46,9 @@ class WebWorld:
         for _ in range(tasks):
             self.add_task()
 
-    def add_task(self) -> Task:
-        """One more task (K<n>), decomposed to both towns with three milestones each."""
+    def add_task(self, *, public: bool | None = None) -> Task:
+        """One more task (K<n>), decomposed to both towns with three milestones each; public
+        (一承诺) when asked, else only K1."""
         office = self.users["office"]
         n = len(self.tasks) + 1
         task = services.task_create(
@@ -58,7 +59,7 @@ class WebWorld:
             lead_body="县委办" if n == 1 else "政府办",
             starts_on=self.today - timedelta(days=90),
             ends_on=self.today + timedelta(days=90),
-            public=n == 1,
+            public=n == 1 if public is None else public,
             description="为民办实事" if n == 1 else "",
         )
         self.tasks.append(task)
