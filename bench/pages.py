@@ -344,6 +344,7 @@ def office_pages(plans: Sequence[PlanInfo]) -> list[Page]:
         pages += [
             Page(role, "plans:editor", f"{base}/"),
             Page(role, "plans:settings", f"{base}/settings/"),
+            Page(role, "plans:members", f"{base}/members/"),
             Page(role, "plans:vetoes", f"{base}/vetoes/"),
             Page(role, "plans:node_add", f"{base}/nodes/add/?parent={plan.first_section}"),
             Page(role, "plans:node_edit", f"{base}/nodes/{ref}/"),

@@ -209,6 +209,24 @@ CASES: tuple[Case, ...] = (
         method="post",
     ),
     Case("api:account_activate", "/api/accounts/unit_b/activate", only("admin"), "post"),
+    # The ballot API is public by design (no log-in: the 测评码 is the voter's only key), so
+    # every role gets the same answer. A malformed code is refused before any look-up (and is
+    # not a guess the throttle counts); an unknown receipt is a 404.
+    Case("api:vote_form", "/api/vote/form", everyone(INVALID), "post", {"code": "0OIL"}),
+    Case(
+        "api:vote_cast",
+        "/api/vote/ballots",
+        everyone(INVALID),
+        "post",
+        {"code": "0OIL", "marks": [{"assessee": OWN, "value": "优秀"}]},
+    ),
+    Case(
+        "api:vote_receipt",
+        "/api/vote/receipts",
+        everyone(MISSING),
+        "post",
+        {"receipt": "AAAA-AAAA-AAAA"},
+    ),
 )
 
 

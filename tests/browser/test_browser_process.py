@@ -140,3 +140,19 @@ def test_report_light_explanation_exemption_and_score(
     # The unit sees the decision on its phone.
     unit.goto(f"/progress/{PLAN}/milestones/{objective.id}/")
     expect(unit.locator("[data-decision]")).to_have_text("免责")
+
+    # The office may also exempt a milestone directly (a cancelled project), with a reason:
+    # K2's second milestone is not due yet, so it was not assessed and P stays 60.
+    cancelled = world.ms[("K2", "U1", 2)]
+    office.goto(f"/office/process/{PLAN}/units/U1/")
+    office.locator(f'a[data-exempt="{cancelled.id}"]').click()
+    expect(office.locator("main h1")).to_contain_text("免责", timeout=WAIT_MS)
+    office.get_by_role("button", name="确认免责").click()  # no reason: refused
+    expect(office.locator("form[data-exempt]")).to_be_visible()
+    office.locator("textarea[name=reason]").fill("县政府调整计划，项目取消")
+    shot(office, "process-office-exempt")
+    office.get_by_role("button", name="确认免责").click()
+    expect(office.locator(".messages")).to_contain_text("已免责", timeout=WAIT_MS)
+    expect(office.locator(f"#milestone-{cancelled.id}")).to_have_attribute("data-light", "exempt")
+    assert _p(office) == "60.00"
+    assert Milestone.objects.get(pk=cancelled.pk).exempt_reason == "县政府调整计划，项目取消"

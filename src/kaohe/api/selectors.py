@@ -103,7 +103,7 @@ def ranking(plan_code: str, explainable: frozenset[str] | None) -> dict[str, Any
     the caller may open its explanation (``explainable``: None means every one).
 
     Raises ``Plan.DoesNotExist``."""
-    page = result_selectors.ranking_page(plan_code)
+    page = result_selectors.ranking_page(plan_code, with_kinds=False)
     categories = []
     for category in page["categories"]:
         categories.append(

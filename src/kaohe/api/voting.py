@@ -20,7 +20,6 @@ from kaohe.evaluation.casting import (
     BallotInvalid,
     CastError,
     CodeUnknown,
-    CodeUsed,
     cast_ballot,
     receipt_status,
     voting_code,
@@ -189,9 +188,7 @@ def vote_cast(request: HttpRequest, body: BallotIn) -> Any:
     marks = [(mark.assessee, mark.value) for mark in body.marks]
     try:
         receipt = cast_ballot(code=body.code, marks=marks)
-    except CodeUnknown as exc:
-        return _refusal(request, exc)
-    except (CodeUsed, CastError) as exc:
+    except CastError as exc:
         return _refusal(request, exc)
     return Status(201, {"receipt": receipt})
 

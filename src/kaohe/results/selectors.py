@@ -32,9 +32,11 @@ from kaohe.results.models import AssesseeResult, IndicatorDiagnostic, Publicatio
 PARAMS = ("target", "cap", "direction", "tiers", "floor", "grades", "per")
 
 
-def ranking_page(plan_code: str) -> dict[str, Any]:
+def ranking_page(plan_code: str, *, with_kinds: bool = True) -> dict[str, Any]:
     """Ranking per category with section columns, grade counts and every leaf indicator's
-    diagnostics (non-discriminating first), plus the plan-level share of those."""
+    diagnostics (non-discriminating first), plus the plan-level share of those, and (unless
+    ``with_kinds`` is false: the API's ranking has its own worst list) the summaries of the
+    worst, integrity and probation evaluations."""
     data = plan_selectors.ranking(plan_code)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in (
@@ -67,9 +69,8 @@ def ranking_page(plan_code: str) -> dict[str, Any]:
         category["diagnostics_summary"] = _share(diagnostics[code])
         category["flagged"] = [row for row in diagnostics[code] if row["non_discriminating"]]
     data["diagnostics_summary"] = summary
-    data["kinds"] = breakdowns.mask_kinds(  # worst/integrity/probation, small votes masked
-        kinds.kind_summaries(plan_code, data["categories"])
-    )
+    if with_kinds:  # worst/integrity/probation, small votes masked
+        data["kinds"] = breakdowns.mask_kinds(kinds.kind_summaries(plan_code, data["categories"]))
     return data
 
 
