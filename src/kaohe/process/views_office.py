@@ -240,8 +240,10 @@ def explanation(request: HttpRequest, plan_code: str, explanation_id: int) -> Ht
     )
     if found is None:
         raise Http404("没有这份书面说明")
-    today = selectors_web.today()
-    rows = selectors.milestone_rows(pp, today, unit_id=found["milestone__target__unit_id"])
+    # Today within the plan year: after the year, the decision is dated 31 December, so the
+    # year as it closed (and the P fed at its end) shows it, as on every process page.
+    as_of = selectors_web.default_as_of(pp)
+    rows = selectors.milestone_rows(pp, as_of, unit_id=found["milestone__target__unit_id"])
     row = selectors_web.milestone_of(rows, found["milestone_id"])
     if row is None or row.explanation is None:
         raise Http404("没有这份书面说明")
@@ -255,6 +257,7 @@ def explanation(request: HttpRequest, plan_code: str, explanation_id: int) -> Ht
                     explanation_id=explanation_id,
                     decision=form.cleaned_data["decision"],
                     note=form.cleaned_data["note"],
+                    decided_on=as_of,
                 )
             except ValidationError as error:
                 form.add_service_errors(error)

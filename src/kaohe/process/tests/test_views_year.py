@@ -96,3 +96,23 @@ def test_office_exempts_a_milestone_after_the_year_within_the_year(w: World) -> 
     ms.refresh_from_db()
     assert ms.exempted_on == YEAR_END and ms.exempt_reason == "县政府调整计划，项目取消"
     assert AuditRecord.objects.filter(action="process_milestone_exempt").count() == 1
+
+
+def test_a_decision_after_the_year_is_dated_at_its_end(w: World) -> None:
+    """An objective explanation filed in the year and decided after it: the decision (and the
+    exemption) is dated 31 December, so the year as it closed shows it."""
+    ms = w.ms[("K1", "U1", 1)]
+    e = services.explanation_file(
+        actor=w.unit1, milestone_id=ms.id, cause="objective", text="上级资金未到位",
+        filed_on=date(2025, 4, 3),
+    )  # fmt: skip
+    client = _client(w.office)
+    response = client.post(
+        f"/office/process/{PLAN}/explanations/{e.id}/", {"decision": "exempt", "note": "资金延期"}
+    )
+    assert response.status_code == 302
+    e.refresh_from_db()
+    ms.refresh_from_db()
+    assert e.decided_on == ms.exempted_on == YEAR_END
+    html = client.get(f"/office/process/{PLAN}/").content.decode()
+    assert 'data-count="exempt">1<' in html and "没有待决定的说明" in html
