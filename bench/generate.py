@@ -260,7 +260,7 @@ def _indicators(spec: CategorySpec) -> list[dict[str, Any]]:
 
 
 def plan_document(units: pl.DataFrame, rng: np.random.Generator) -> dict[str, Any]:
-    """The YAML part of the workbook: organisation, plan, evaluation, scale and process."""
+    """The plan.json part of the workbook: organisation, plan, evaluation, scale and process."""
     codes = units["code"].to_list()
     n = len(codes)
     process = np.round(np.clip(rng.normal(85.0, 6.0, n), 0.0, 100.0), 1)

@@ -3,10 +3,10 @@
 Run only by bench/voting.py, which starts the server, issues the codes and passes everything
 through the environment:
 
-  KAOHE_BENCH_PHASE     trivial | capacity | meeting
+  KAOHE_BENCH_PHASE     trivial | page | capacity | meeting
   KAOHE_BENCH_SETUP     JSON written by `voting.py setup`: paths, the ballot form, codes files
   KAOHE_BENCH_CODES     the codes file of this phase (capacity, meeting), one code a line
-  KAOHE_BENCH_REQUESTS  trivial: how many requests in all
+  KAOHE_BENCH_REQUESTS  trivial, page: how many requests in all
   KAOHE_BENCH_SUMMARY   where this process writes its own figures (JSON)
 
 Every phase is bounded by count: the trivial users stop after KAOHE_BENCH_REQUESTS requests in
@@ -55,7 +55,8 @@ def _codes() -> list[str]:
 # One locust process, gevent: the users share these without locks (no preemption between
 # greenlets except at I/O).
 CODES = _codes()
-_work = {"left": len(CODES) if PHASE != "trivial" else TRIVIAL_REQUESTS, "busy": 0}
+BASELINES = ("trivial", "page")  # phases of TrivialUser: one path requested back to back
+_work = {"left": TRIVIAL_REQUESTS if PHASE in BASELINES else len(CODES), "busy": 0}
 _samples: list[Sample] = []
 _environment: Any = None
 
@@ -113,11 +114,11 @@ def _stop_if_done() -> None:
 
 
 class TrivialUser(FastHttpUser):
-    """The baseline: the log-in page (no database, the whole middleware stack and a template)
+    """The baseline: one path (``trivial``: /healthz, a tiny view; ``page``: the log-in page)
     requested back to back until TRIVIAL_REQUESTS have been sent by all users together."""
 
     wait_time = constant(0)
-    path = SETUP.get("trivial_path", "/accounts/login/")
+    path = SETUP.get("trivial_paths", {}).get(PHASE, "/healthz")
 
     @task
     def trivial(self) -> None:
@@ -125,7 +126,7 @@ class TrivialUser(FastHttpUser):
             _stop_if_done()
             raise StopUser()
         try:
-            with self.client.get(self.path, name="trivial", catch_response=True) as response:
+            with self.client.get(self.path, name=PHASE, catch_response=True) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
         finally:
@@ -205,7 +206,7 @@ class Voter(FastHttpUser):
 
 
 # Only the phase's own user class is offered to locust.
-if PHASE == "trivial":
+if PHASE in BASELINES:
     del Voter
 else:
     del TrivialUser

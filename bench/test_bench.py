@@ -267,6 +267,33 @@ def test_best_of_keeps_the_fastest_time_and_highest_memory() -> None:
     assert best.ok and best.seconds > 0
 
 
+def test_best_run_takes_the_fastest_time_the_highest_memory_or_the_failure() -> None:
+    fast = measure.Run(("k",), 1.0, 500.0, 0, "", "")
+    slow = measure.Run(("k",), 2.0, 900.0, 0, "", "")
+    best = measure.best_run([slow, fast])
+    assert (best.seconds, best.peak_mb, best.ok) == (1.0, 900.0, True)
+    failed = measure.Run(("k",), 0.5, 100.0, 1, "", "坏了")
+    assert measure.best_run([fast, failed]) is failed
+
+
+def test_measure_pair_alternates_baseline_and_kaohe(
+    workbook: generate.Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def fake_run_once(command: list[str], **_: Any) -> measure.Run:
+        calls.append(command[0])
+        seconds = {"base": 1.0, "kaohe": 3.0}[command[0]] + len(calls) / 100
+        return measure.Run(tuple(command), seconds, 100.0, 0, "", "")
+
+    monkeypatch.setattr(run, "run_once", fake_run_once)
+    ctx = run.Context(workbook, 2, 60.0, True, False, {})
+    row = run.Row("score", "kaohe", "base", 3.0)
+    run._measure_pair(ctx, row, ["kaohe"], ["base"], {})
+    assert calls == ["base", "kaohe", "base", "kaohe"]
+    assert row.baseline_seconds == pytest.approx(1.01) and row.seconds == pytest.approx(3.02)
+
+
 def test_table_and_ratios() -> None:
     met = run.Row("score", "kaohe score", "polars", 3.0, 6.0, 900.0, 2.5, 1300.0)
     missed = run.Row("load", "kaohe load", "COPY", 2.0, 9.0, 200.0, 3.0, 80.0)

@@ -83,17 +83,19 @@ def server(live_server: Any) -> str:
 
 @pytest.fixture
 def new_page(browser: Browser, server: str) -> Iterator[Callable[..., Page]]:
-    """Opens a page in a fresh context (its own cookies: one log-in per context).
+    """Opens a page in a fresh context (its own cookies: one log-in per context); keyword
+    arguments are the context's options in place of the desktop's (a phone's viewport, touch).
 
     A JavaScript error on any page fails the test: the grid and the live checks are scripts.
     """
     contexts: list[Any] = []
     errors: list[str] = []
 
-    def open_page() -> Page:
+    def open_page(**options: Any) -> Page:
         # zh-CN like the county's browsers: the pages are Chinese until the switch is used.
         context = browser.new_context(
-            base_url=server, locale="zh-CN", viewport={"width": 1280, "height": 860}
+            **{"locale": "zh-CN", "viewport": {"width": 1280, "height": 860}, **options},
+            base_url=server,
         )
         context.set_default_timeout(WAIT_MS)
         contexts.append(context)

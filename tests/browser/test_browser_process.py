@@ -7,8 +7,9 @@ and not done 0, an exempted milestone is left out and the rest rescaled.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from kaohe.process.tests.util import PLAN
 from kaohe.process.tests.views_util import WebWorld
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -29,25 +30,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def phone(browser: Browser, server: str) -> Iterator[Callable[[], Page]]:
+def phone(new_page: Callable[..., Page]) -> Callable[[], Page]:
     """Pages on a phone-size touch screen (the unit's staff report from the field)."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(
-            base_url=server, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    return functools.partial(new_page, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture

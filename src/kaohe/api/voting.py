@@ -20,7 +20,8 @@ from kaohe.evaluation.casting import (
     BallotInvalid,
     CastError,
     CodeUnknown,
-    cast_ballot,
+    Throttled,
+    cast_with,
     receipt_status,
     voting_code,
 )
@@ -120,24 +121,29 @@ def _refusal(request: HttpRequest, exc: CastError | ValueError) -> HttpResponse:
     return error(api, request, status, exc.code, exc.message)
 
 
-def _throttled(request: HttpRequest) -> HttpResponse | None:
+def _throttled(request: HttpRequest) -> HttpResponse:
     from kaohe.api.api import api
     from kaohe.api.errors import error
 
-    if throttle.blocked(throttle.client_key(request)):
-        return error(api, request, 429, "throttled", throttle.MESSAGE)
-    return None
+    return error(api, request, 429, "throttled", throttle.MESSAGE)
 
 
 def _with_code(request: HttpRequest, text: str) -> Any:
-    """The code's row, or the error answer (counting a guessed code against the client)."""
+    """The code's row, or the error answer: 429 for a throttled client whatever the code, and
+    a guessed code counted against the client. The client's count comes with the code's
+    look-up (``voting_code(client=)``): one query for a usable code."""
+    client = throttle.client_key(request)
     try:
-        return voting_code(normalise_code(text))
+        code = normalise_code(text)
     except ValueError as exc:
-        return _refusal(request, exc)
+        return _throttled(request) if throttle.blocked(client) else _refusal(request, exc)
+    try:
+        return voting_code(code, client=client)
+    except Throttled:
+        return _throttled(request)
     except CodeUnknown as exc:
         if exc.guess:
-            throttle.record_bad(throttle.client_key(request))
+            throttle.record_bad(client)
         return _refusal(request, exc)
     except CastError as exc:
         return _refusal(request, exc)
@@ -148,9 +154,6 @@ def _with_code(request: HttpRequest, text: str) -> Any:
 )
 def vote_form(request: HttpRequest, body: CodeIn) -> Any:
     """The ballot form of a usable code (the code is not used up by asking)."""
-    refused = _throttled(request)
-    if refused is not None:
-        return refused
     row = _with_code(request, body.code)
     if isinstance(row, HttpResponse):
         return row
@@ -179,15 +182,12 @@ def vote_form(request: HttpRequest, body: CodeIn) -> Any:
 def vote_cast(request: HttpRequest, body: BallotIn) -> Any:
     """Cast a ballot: 201 with the receipt; 422 with every problem when the ballot is not
     acceptable (nothing is stored); 409 when the code was already used or voting is closed."""
-    refused = _throttled(request)
-    if refused is not None:
-        return refused
     row = _with_code(request, body.code)
     if isinstance(row, HttpResponse):
         return row
     marks = [(mark.assessee, mark.value) for mark in body.marks]
     try:
-        receipt = cast_ballot(code=body.code, marks=marks)
+        receipt = cast_with(row, marks)
     except CastError as exc:
         return _refusal(request, exc)
     return Status(201, {"receipt": receipt})

@@ -111,9 +111,14 @@ TEMPLATES = [
     },
 ]
 
+# CONN_MAX_AGE (seconds, default 0: a connection per request) lets each server worker keep
+# its database connection, as a deployment should: PostgreSQL starts a process per connection
+# (docs/benchmarks.md "Voting"). Health checks replace a connection the server has dropped.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or _default_database_url(), conn_max_age=0
+        os.environ.get("DATABASE_URL") or _default_database_url(),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE") or 0),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -61,7 +62,8 @@ MARK_REASONS: tuple[str, ...] = ("empty", "unknown_label", "out_of_range", "miss
 
 @dataclass(frozen=True, slots=True)
 class GroupTally:
-    """One rater group's ballots by class (same fields as the whole, without groups)."""
+    """The ballots of one rater group (or of the whole evaluation) by class:
+    ``ballots == valid + blank + void_total``."""
 
     code: str
     name: str
@@ -77,20 +79,10 @@ class GroupTally:
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
-    """The evaluation's ballots: ``ballots == valid + blank + void_total``."""
+class Tally(GroupTally):
+    """The evaluation's ballots, in all and per group."""
 
-    code: str
-    ballots: int
-    valid: int
-    blank: int
-    void: Mapping[str, int]
-    void_marks: Mapping[str, int]
-    groups: tuple[GroupTally, ...]
-
-    @property
-    def void_total(self) -> int:
-        return sum(self.void.values())
+    groups: tuple[GroupTally, ...] = ()
 
 
 def tally(evaluation: Evaluation, marks: pl.DataFrame) -> Tally:
@@ -109,21 +101,13 @@ def tally(evaluation: Evaluation, marks: pl.DataFrame) -> Tally:
         counter = per_group.setdefault(group, _Counter())
         counter.add(*classify(evaluation, ballot_marks))
     groups = tuple(
-        counter.freeze(code, names.get(code, code)) for code, counter in per_group.items()
+        GroupTally(code=code, name=names.get(code, code), **counter.counts())
+        for code, counter in per_group.items()
     )
     total = _Counter()
     for counter in per_group.values():
         total.merge(counter)
-    whole = total.freeze(evaluation.code, evaluation.name)
-    return Tally(
-        code=evaluation.code,
-        ballots=whole.ballots,
-        valid=whole.valid,
-        blank=whole.blank,
-        void=whole.void,
-        void_marks=whole.void_marks,
-        groups=groups,
-    )
+    return Tally(code=evaluation.code, name=evaluation.name, groups=groups, **total.counts())
 
 
 def classify(
@@ -252,13 +236,12 @@ class _Counter:
         for reason, count in other.void_marks.items():
             self.void_marks[reason] = self.void_marks.get(reason, 0) + count
 
-    def freeze(self, code: str, name: str) -> GroupTally:
-        return GroupTally(
-            code=code,
-            name=name,
-            ballots=self.ballots,
-            valid=self.valid,
-            blank=self.blank,
-            void={r: self.void[r] for r in BALLOT_REASONS if r in self.void},
-            void_marks={r: self.void_marks[r] for r in MARK_REASONS if r in self.void_marks},
-        )
+    def counts(self) -> dict[str, Any]:
+        """The ``GroupTally`` fields but code and name, reasons in the order they are checked."""
+        return {
+            "ballots": self.ballots,
+            "valid": self.valid,
+            "blank": self.blank,
+            "void": {r: self.void[r] for r in BALLOT_REASONS if r in self.void},
+            "void_marks": {r: self.void_marks[r] for r in MARK_REASONS if r in self.void_marks},
+        }

@@ -10,9 +10,9 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.entry.services import EVIDENCE_TYPES
 from kaohe.errors import InputError
 from kaohe.results.formulas import EFFECT_NAMES, EVENT_NAMES
+from kaohe.web.evidence import ACCEPT as EVIDENCE_ACCEPT
 
 FIELDS = ("assessee", "type", "points", "item", "reason", "evidence")
 
@@ -34,7 +34,7 @@ class EventForm(forms.Form):
         label=_("佐证材料"),
         required=False,
         help_text=_("pdf、jpg、png、docx 或 xlsx，不超过 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
 
     def __init__(

@@ -18,13 +18,11 @@ and their categories, so an upload cannot reach further than the grid.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -50,22 +48,19 @@ from kaohe.results.models import (
     IndicatorDiagnostic,
     WorstResult,
 )
+from kaohe.web.evidence import (
+    Upload,
+    evidence_discard,
+    evidence_fields,
+    evidence_problem,
+    evidence_store,
+)
 from kaohe.workbook.build_common import Problems, number_text
 from kaohe.workbook.build_data import build_events, build_values
 from kaohe.workbook.build_values import TABLE_ROW, leaf_value
 from kaohe.workbook.read import read_raw
 
-# Evidence attachments (佐证材料): the allowed types, each with the bytes its files start
-# with, so a renamed executable is refused whatever its name says.
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+# Evidence attachments (佐证材料) go to MEDIA_ROOT/evidence/ (kaohe.web.evidence).
 EVIDENCE_DIR = "evidence"
 
 
@@ -77,15 +72,6 @@ class Account(Protocol):
     assessor: str | None
     is_authenticated: bool
     is_active: bool
-
-
-class Upload(Protocol):
-    """An uploaded file (Django's ``UploadedFile``)."""
-
-    name: str | None
-    size: int | None
-
-    def chunks(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,13 +393,15 @@ def event_add(
     built = build_events([raw], p, known, data)
     if not (reason or "").strip():
         p.add(("data", "events", 0, "reason"), _("请填写事由"))
-    header = _evidence_check(evidence, p)
+    problem = evidence_problem(evidence) if evidence is not None else None
+    if problem is not None:
+        p.add(("data", "events", 0, "evidence"), problem)
     if p.items:
         raise InputError(p.items)
     (event,) = built
-    stored = _evidence_store(evidence) if evidence is not None and header is not None else ""
+    stored = evidence_store(evidence, EVIDENCE_DIR) if evidence is not None else ""
     try:
-        row = _event_create(plan, event, actor, evidence if stored else None, stored)
+        row = _event_create(plan, event, actor, evidence, stored)
         results_mark_stale(plan=plan)
         audit_record(
             actor=actor.username,
@@ -430,8 +418,7 @@ def event_add(
         )
     except BaseException:
         # The database rolls back; the file written for it must not stay behind.
-        if stored:
-            (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
+        evidence_discard(stored)
         raise
     return row
 
@@ -449,8 +436,8 @@ def event_delete(*, plan_code: str, event_id: int, actor: Account) -> None:
     event.delete()
     if record is not None:
         if record.evidence_path:
-            stored = Path(settings.MEDIA_ROOT) / record.evidence_path
-            transaction.on_commit(lambda: stored.unlink(missing_ok=True))
+            stored = record.evidence_path
+            transaction.on_commit(lambda: evidence_discard(stored))
         record.delete()
     results_mark_stale(plan=plan)
     audit_record(actor=actor.username, action="event_delete", plan=plan.code, detail=detail)
@@ -476,62 +463,14 @@ def _event_create(
         actor=actor.username,
         assessor=actor.assessor or "",
         created_at=timezone.now(),
-        evidence_path=stored,
-        evidence_name=Path(evidence.name or "").name[:255] if evidence is not None else "",
-        evidence_size=int(evidence.size or 0) if evidence is not None else 0,
+        **evidence_fields(evidence, stored),
     )
     return row
-
-
-def evidence_file(record: EventRecord) -> Path:
-    """Where an event's evidence file is stored."""
-    return Path(settings.MEDIA_ROOT) / record.evidence_path
 
 
 def _field_of(path: DocPath) -> str:
     """The form field a builder path of the single event points at."""
     return str(path[3]) if len(path) > 3 else "type"
-
-
-def _evidence_check(evidence: Upload | None, p: Problems) -> bytes | None:
-    """The evidence file's first bytes when it is acceptable; problems are added to ``p``."""
-    if evidence is None:
-        return None
-    here: DocPath = ("data", "events", 0, "evidence")
-    suffix = Path(evidence.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        p.add(here, _("佐证材料只能是 pdf、jpg、png、docx 或 xlsx 文件"))
-        return None
-    if (evidence.size or 0) > EVIDENCE_MAX_BYTES:
-        p.add(
-            here,
-            _("佐证材料不能超过 %(size)s MB") % {"size": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-        )
-        return None
-    if not evidence.size:
-        p.add(here, _("佐证材料是空文件"))
-        return None
-    header = b""
-    for chunk in evidence.chunks():
-        header += chunk
-        if len(header) >= 16:
-            break
-    if not any(header.startswith(magic) for magic in EVIDENCE_TYPES[suffix]):
-        p.add(here, _("佐证材料的内容不是 %(type)s 文件") % {"type": suffix[1:]})
-        return None
-    return header
-
-
-def _evidence_store(evidence: Upload) -> str:
-    """Write the file under MEDIA_ROOT/evidence/ with a random name; the relative path."""
-    suffix = Path(evidence.name or "").suffix.lower()
-    relative = f"{EVIDENCE_DIR}/{secrets.token_hex(16)}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as out:
-        for chunk in evidence.chunks():
-            out.write(chunk)
-    return relative
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from kaohe.entry import selectors, services
 from kaohe.entry.forms import EventForm, UploadForm
 from kaohe.errors import InputError
 from kaohe.plans.models import Event, Plan
+from kaohe.web.evidence import evidence_download
 
 ENTERERS = frozenset({Role.OFFICE, Role.ASSESSOR})
 VIEWERS = ENTERERS | {Role.SUPERVISOR}
@@ -180,10 +181,7 @@ def evidence(request: HttpRequest, plan_code: str, event_id: int) -> HttpRespons
     record = selectors.evidence_record(plan_code, event_id)
     if record is None:
         raise Http404(_("没有佐证材料"))
-    path = services.evidence_file(record)
-    if not path.is_file():
-        raise Http404(_("佐证材料文件不存在"))
-    return FileResponse(path.open("rb"), as_attachment=True, filename=record.evidence_name)
+    return evidence_download(record.evidence_path, record.evidence_name)
 
 
 def _enters(request: HttpRequest) -> bool:

@@ -142,8 +142,67 @@ def scope(group: RaterGroup) -> list[str]:
     return list(rows.order_by("order").values_list("code", flat=True))
 
 
+# Forms of open evaluations, per process (each server worker keeps its own): see group_form.
+_FORMS: dict[tuple[Any, ...], BallotForm] = {}
+_FORMS_KEPT = 256  # groups of open evaluations at once; beyond that the cache starts afresh
+
+
+def _form_key(group: RaterGroup) -> tuple[Any, ...] | None:
+    """What a cached form of ``group`` depends on, or None if it must not be cached.
+
+    Only an open evaluation's form is cached: its settings and every group's scope are frozen
+    at opening (the office's services refuse changes unless draft), so the key holds the
+    rows a request has already read anyway (the code's group, evaluation and plan) rather
+    than a version to look up: every field of the evaluation and group the form shows, and
+    the plan's ``loaded_at``, which changes whenever the plan is saved or replaced — the
+    only way the assessees' names and positions (the one thing read from other rows) change.
+    """
+    evaluation = group.evaluation
+    if evaluation.status != Evaluation.Status.OPEN or not group.assessees:
+        return None
+    plan = evaluation.plan
+    return (
+        group.pk,
+        group.code,
+        group.name,
+        tuple(str(code) for code in group.assessees),
+        evaluation.pk,
+        evaluation.opened_at,
+        evaluation.code,
+        evaluation.name,
+        evaluation.kind,
+        evaluation.form,
+        json.dumps(evaluation.options, ensure_ascii=False, sort_keys=False),
+        json.dumps(evaluation.dimensions, ensure_ascii=False, sort_keys=False),
+        evaluation.max,
+        evaluation.max_top_share,
+        evaluation.max_picks,
+        plan.pk,
+        plan.name,
+        plan.loaded_at,
+    )
+
+
 def group_form(group: RaterGroup) -> BallotForm:
-    """The ballot form of ``group`` (its scope's names and details come from the plan)."""
+    """The ballot form of ``group`` (its scope's names and details come from the plan).
+
+    While the evaluation is open the form is built once per server process and kept (keyed
+    by everything it is made of, ``_form_key``): every voter of the group asks for it two or
+    three times, and building it reads the plan's assessees.
+    """
+    key = _form_key(group)
+    if key is None:
+        return _build_form(group)
+    form = _FORMS.get(key)
+    if form is None:
+        form = _build_form(group)
+        if len(_FORMS) >= _FORMS_KEPT:
+            _FORMS.clear()
+        _FORMS[key] = form
+    return form
+
+
+def _build_form(group: RaterGroup) -> BallotForm:
     evaluation = group.evaluation
     codes = scope(group)
     known = {

@@ -8,67 +8,60 @@ is a rule, only a starting point taken from the practice the seeds describe (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from kaohe.engine.model import Evaluation as Setup
+from kaohe.engine.model import Group
+from kaohe.workbook.build_common import number_text
 
 GRADES = {"优秀": 100.0, "称职": 80.0, "基本称职": 60.0, "不称职": 0.0}
 SATISFACTION = {"满意": 100.0, "基本满意": 60.0, "不满意": 0.0}
 QUALITY = {"好": 100.0, "较好": 85.0, "一般": 70.0, "差": 50.0}
-
-
-@dataclass(frozen=True, slots=True)
-class GroupPreset:
-    code: str
-    name: str
-    weight: float = 1.0
-    trim: int = 0
-    min_ballots: int = 1
+EVERYONE = (Group("all", "全体参评人员"),)
 
 
 @dataclass(frozen=True, slots=True)
 class Preset:
-    """One kind as the office picks it: ``key`` names it in forms and URLs."""
+    """One kind as the office picks it: ``key`` names it in forms and URLs. ``setup`` is the
+    engine's evaluation, so whatever a preset leaves out has the engine's own default."""
 
     key: str
     label: str
     help: str
-    kind: str
-    form: str = "grade"
-    options: dict[str, float] = field(default_factory=dict)
-    satisfied: tuple[str, ...] = ()
-    dimensions: dict[str, float] = field(default_factory=dict)
-    max: float = 100.0
-    max_top_share: float | None = None
-    max_picks: int | None = None
-    threshold: float = 0.0
-    handling_below: float = 60.0
-    pass_share: float | None = None
-    groups: tuple[GroupPreset, ...] = (GroupPreset("all", "全体参评人员"),)
+    setup: Setup
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return self.setup.groups
 
     def fields(self) -> dict[str, Any]:
         """The ``Evaluation`` fields this preset sets (groups apart)."""
+        s = self.setup
         return {
-            "kind": self.kind,
-            "form": self.form,
-            "options": dict(self.options),
-            "satisfied": list(self.satisfied),
-            "dimensions": dict(self.dimensions),
-            "max": self.max,
-            "max_top_share": self.max_top_share,
-            "max_picks": self.max_picks,
-            "threshold": self.threshold,
-            "handling_below": self.handling_below,
-            "handling_below_text": _number_text(self.handling_below),
-            "pass_share": self.pass_share,
+            "kind": s.kind,
+            "form": s.form,
+            "options": dict(s.options),
+            "satisfied": list(s.satisfied),
+            "dimensions": dict(s.dimensions),
+            "max": s.max,
+            "max_top_share": s.max_top_share,
+            "max_picks": s.max_picks,
+            "threshold": s.threshold,
+            "handling_below": s.handling_below,
+            "handling_below_text": number_text(s.handling_below),
+            "pass_share": s.pass_share,
         }
 
 
-def _number_text(value: float) -> str:
-    return str(int(value)) if value == int(value) else repr(value)
+def _preset(
+    key: str, label: str, help: str, *, groups: tuple[Group, ...] = EVERYONE, **setup: Any
+) -> Preset:
+    return Preset(key, label, help, Setup(code=key, name=label, groups=groups, **setup))
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset(
+    _preset(
         key="grade",
         label="民主测评（等次）",
         help="每位考核对象评一个等次：优秀/称职/基本称职/不称职；优秀票不超过所评人数的30%。",
@@ -77,12 +70,12 @@ PRESETS: tuple[Preset, ...] = (
         satisfied=("优秀", "称职"),
         max_top_share=0.3,
         groups=(
-            GroupPreset("leaders", "县级领导", weight=30.0),
-            GroupPreset("cadres", "干部职工", weight=50.0, trim=1),
-            GroupPreset("public", "服务对象", weight=20.0),
+            Group("leaders", "县级领导", weight=30.0),
+            Group("cadres", "干部职工", weight=50.0, trim=1),
+            Group("public", "服务对象", weight=20.0),
         ),
     ),
-    Preset(
+    _preset(
         key="dimensions",
         label="德能勤绩廉测评",
         help="从德、能、勤、绩、廉五个方面分别评价（好/较好/一般/差），按维度权重折算。",
@@ -92,20 +85,20 @@ PRESETS: tuple[Preset, ...] = (
         satisfied=("好", "较好"),
         dimensions={"德": 20.0, "能": 20.0, "勤": 20.0, "绩": 25.0, "廉": 15.0},
         groups=(
-            GroupPreset("leaders", "县级领导", weight=40.0),
-            GroupPreset("cadres", "干部职工", weight=60.0, trim=1),
+            Group("leaders", "县级领导", weight=40.0),
+            Group("cadres", "干部职工", weight=60.0, trim=1),
         ),
     ),
-    Preset(
+    _preset(
         key="satisfaction",
         label="满意度测评",
         help="群众和服务对象评满意/基本满意/不满意。",
         kind="standard",
         options=SATISFACTION,
         satisfied=("满意", "基本满意"),
-        groups=(GroupPreset("public", "群众和服务对象"),),
+        groups=(Group("public", "群众和服务对象"),),
     ),
-    Preset(
+    _preset(
         key="worst",
         label="评最差（干部/部门）",
         help="每张票最多选1名，得票最多且达到得票率阈值者为最差，取消评优资格。",
@@ -113,7 +106,7 @@ PRESETS: tuple[Preset, ...] = (
         max_picks=1,
         threshold=0.1,
     ),
-    Preset(
+    _preset(
         key="integrity",
         label="述廉评廉",
         help="评满意/基本满意/不满意；得分低于60分的列入组织处理名单。",
@@ -122,20 +115,20 @@ PRESETS: tuple[Preset, ...] = (
         satisfied=("满意", "基本满意"),
         handling_below=60.0,
     ),
-    Preset(
+    _preset(
         key="jury",
         label="评委团打分",
         help="公众、专家、领导、代表四个评委团按百分制打分，去掉最高最低分后加权。",
         kind="standard",
         form="score",
         groups=(
-            GroupPreset("public", "公众评委团", weight=30.0, trim=1, min_ballots=3),
-            GroupPreset("experts", "专家评委团", weight=30.0, trim=1, min_ballots=3),
-            GroupPreset("leaders", "领导评委团", weight=20.0),
-            GroupPreset("deputies", "代表评委团", weight=20.0),
+            Group("public", "公众评委团", weight=30.0, trim=1, min_ballots=3),
+            Group("experts", "专家评委团", weight=30.0, trim=1, min_ballots=3),
+            Group("leaders", "领导评委团", weight=20.0),
+            Group("deputies", "代表评委团", weight=20.0),
         ),
     ),
-    Preset(
+    _preset(
         key="probation",
         label="试用期满测评",
         help="试用期满评优秀/称职/基本称职/不称职；优秀和称职票达到通过比例即为合格。",
@@ -144,18 +137,18 @@ PRESETS: tuple[Preset, ...] = (
         satisfied=("优秀", "称职"),
         pass_share=2 / 3,
         groups=(
-            GroupPreset("leaders", "县级领导"),
-            GroupPreset("deputies", "两代表一委员"),
-            GroupPreset("residents", "社区居民代表"),
+            Group("leaders", "县级领导"),
+            Group("deputies", "两代表一委员"),
+            Group("residents", "社区居民代表"),
         ),
     ),
-    Preset(
+    _preset(
         key="survey",
         label="第三方评估",
         help="第三方机构按百分制给出的评估得分，以文件导入（不发测评码）。",
         kind="standard",
         form="score",
-        groups=(GroupPreset("agency", "第三方机构"),),
+        groups=(Group("agency", "第三方机构"),),
     ),
 )
 

@@ -9,12 +9,12 @@ fewer than ``MIN_BREAKDOWN`` ballots is ever handed to a page (``Breakdown.shown
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Count, Q
 
 from kaohe.engine.model import Evaluation as EngineEvaluation
-from kaohe.engine.tally import Tally, tally
+from kaohe.engine.tally import GroupTally, Tally, tally
 from kaohe.evaluation.marks import load_marks
 from kaohe.evaluation.models import Ballot, Evaluation, PaperBatch, RaterGroup, VotingCode
 from kaohe.plans.models import Plan, PlanAssessee
@@ -196,24 +196,17 @@ class NotYetClosed(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Breakdown:
-    """One line of the summary: shown only with at least ``MIN_BREAKDOWN`` ballots."""
-
-    code: str
-    name: str
-    ballots: int
-    valid: int
-    blank: int
-    void: Mapping[str, int]
-    void_marks: Mapping[str, int]
+class Breakdown(GroupTally):
+    """One line of the summary (the engine's count of a group or of the whole): shown only
+    with at least ``MIN_BREAKDOWN`` ballots."""
 
     @property
     def shown(self) -> bool:
         return self.ballots >= MIN_BREAKDOWN
 
-    @property
-    def void_total(self) -> int:
-        return sum(self.void.values())
+    @classmethod
+    def of(cls, counted: GroupTally) -> Breakdown:
+        return cls(**{f.name: getattr(counted, f.name) for f in fields(GroupTally)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,19 +238,8 @@ def count_summary(evaluation: Evaluation) -> Summary:
     online = channels.pop(Ballot.Channel.ONLINE, 0)
     paper = channels.pop(Ballot.Channel.PAPER, 0)
     return Summary(
-        whole=Breakdown(
-            code=evaluation.code,
-            name=evaluation.name,
-            ballots=result.ballots,
-            valid=result.valid,
-            blank=result.blank,
-            void=result.void,
-            void_marks=result.void_marks,
-        ),
-        groups=tuple(
-            Breakdown(g.code, g.name, g.ballots, g.valid, g.blank, g.void, g.void_marks)
-            for g in result.groups
-        ),
+        whole=Breakdown.of(result),
+        groups=tuple(Breakdown.of(g) for g in result.groups),
         online=online,
         paper=paper,
         other=sum(channels.values()),

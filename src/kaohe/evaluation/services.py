@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kaohe.audit.services import audit_record
+from kaohe.engine.model import Group
 from kaohe.evaluation import presets
 from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.evaluation.selectors import default_scope, has_voting_material, plan_assessees
@@ -91,14 +92,10 @@ def _audit(evaluation: Evaluation, action: str, actor: str | None, **detail: Any
 
 
 @dataclass(frozen=True, slots=True)
-class GroupData:
-    """One rater group as the office sets it (``expected``: 应参评人数, optional)."""
+class GroupData(Group):
+    """One rater group as the office sets it: the engine's group and ``expected`` (应参评人数,
+    optional)."""
 
-    code: str
-    name: str
-    weight: float = 1.0
-    trim: int = 0
-    min_ballots: int = 1
     expected: int | None = None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -44,6 +44,14 @@ def bad_codes(client: str, now: dt.datetime | None = None) -> int:
         n=Sum("count")
     )["n"]
     return int(total or 0)
+
+
+def bad_codes_subquery(client: str, now: dt.datetime | None = None) -> Subquery:
+    """``bad_codes`` as a subquery, so that the code's own look-up brings the client's count
+    along (one query per request instead of two; ``casting.voting_code``). One row at most:
+    (client, window) is unique."""
+    rows = CodeAttempt.objects.filter(client=client, window=_window(now)).values("count")
+    return Subquery(rows[:1])
 
 
 def blocked(client: str, now: dt.datetime | None = None) -> bool:

@@ -9,6 +9,7 @@ an evaluation is open (docs/voting-office.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -397,38 +398,56 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpResponse:
     """Issue N codes to a group; the answer is the slips PDF (the only copy of the codes)."""
-    evaluation = _evaluation(plan_code, evaluation_code)
-    group = _group(evaluation, request.POST.get("group", ""))
-    count = _int(request.POST.get("count"), default=0, high=10**6)
-    try:
-        issued = services.codes_issue(group=group, count=count, actor=_actor(request))
-    except services.EvaluationStateError as refused:
-        messages.error(request, f"{group.name}：{refused}")
-        return redirect(_detail_url(evaluation))
-    pdf = slips.slips_pdf(
-        evaluation=evaluation, group=group, codes=issued, ballot_url=_ballot_url(request)
+    return _slips(
+        request,
+        plan_code,
+        evaluation_code,
+        "count",
+        lambda group, count, actor: services.codes_issue(group=group, count=count, actor=actor),
     )
-    name = slips.slips_filename(evaluation, group, issued[0].number, issued[-1].number)
-    return _pdf(pdf, name)
 
 
 @office_only
 @require_POST
 def reprint(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpResponse:
     """补发: a new code for slip N of a group (the old one is revoked), as a one-slip PDF."""
+    return _slips(
+        request,
+        plan_code,
+        evaluation_code,
+        "number",
+        lambda group, number, actor: [
+            services.code_reissue(group=group, number=number, actor=actor)
+        ],
+        reprint=True,
+    )
+
+
+def _slips(
+    request: HttpRequest,
+    plan_code: str,
+    evaluation_code: str,
+    field: str,
+    write: Callable[[RaterGroup, int, str], list[Any]],
+    *,
+    reprint: bool = False,
+) -> HttpResponse:
+    """Codes for the posted group: ``write(group, <the posted field>, actor)`` issues them and
+    the answer is their slips PDF; a refusal goes back to the evaluation's page."""
     evaluation = _evaluation(plan_code, evaluation_code)
     group = _group(evaluation, request.POST.get("group", ""))
-    number = _int(request.POST.get("number"), default=0, high=10**6)
+    given = _int(request.POST.get(field), default=0, high=10**6)
     try:
-        issued = services.code_reissue(group=group, number=number, actor=_actor(request))
+        issued = write(group, given, _actor(request))
     except services.EvaluationStateError as refused:
         messages.error(request, f"{group.name}：{refused}")
         return redirect(_detail_url(evaluation))
     pdf = slips.slips_pdf(
         evaluation=evaluation,
         group=group,
-        codes=[issued],
+        codes=issued,
         ballot_url=_ballot_url(request),
-        reprint=True,
+        reprint=reprint,
     )
-    return _pdf(pdf, slips.slips_filename(evaluation, group, number, number))
+    name = slips.slips_filename(evaluation, group, issued[0].number, issued[-1].number)
+    return _pdf(pdf, name)

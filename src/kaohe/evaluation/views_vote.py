@@ -21,6 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -31,11 +32,13 @@ from kaohe.evaluation.casting import (
     BallotInvalid,
     CastError,
     CodeUnknown,
-    cast_ballot,
+    Throttled,
+    cast_with,
     receipt_status,
     voting_code,
 )
 from kaohe.evaluation.codes import grouped, normalise_code
+from kaohe.evaluation.models import VotingCode
 
 RECEIPT_LABELS = {
     "received": "已收到：您的选票已投入票箱，测评结束后计票",
@@ -91,34 +94,77 @@ def posted_marks(form: BallotForm, data: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
-def _ballot_context(form: BallotForm, code: str, data: Any = None) -> dict[str, Any]:
+_BLANK_ROWS: dict[BallotForm, str] = {}  # a blank ballot's rows per form (see _rows_html)
+_BLANK_ROWS_KEPT = 256
+
+
+def _rows(form: BallotForm, data: Any) -> list[dict[str, Any]]:
     """The form's rows with the values posted so far."""
-    data = data or {}
     picks = set(data.getlist("p")) if hasattr(data, "getlist") else set()
-    rows = []
-    for assessee, name, detail in form.assessees:
-        rows.append(
-            {
-                "code": assessee,
-                "name": name,
-                "detail": detail,
-                "value": data.get(f"m.{assessee}", ""),
-                "dims": [
-                    {"name": d, "value": data.get(f"m.{assessee}.{d}", "")}
-                    for d, _ in form.dimensions
-                ],
-                "picked": assessee in picks,
-            }
+    return [
+        {
+            "code": assessee,
+            "name": name,
+            "detail": detail,
+            "value": data.get(f"m.{assessee}", ""),
+            "dims": [
+                {"name": d, "value": data.get(f"m.{assessee}.{d}", "")} for d, _ in form.dimensions
+            ],
+            "picked": assessee in picks,
+        }
+        for assessee, name, detail in form.assessees
+    ]
+
+
+def _rows_html(form: BallotForm, data: Any = None) -> str:
+    """The ballot's rows (``_vote_rows.html``). A blank ballot's rows are the same for every
+    voter of the group, so they are rendered once per form and kept (the form is only kept
+    while the evaluation is open, and a changed form is another key): rendering 52 rows of
+    options was most of a ballot request. A ballot with values (edit, problems) is rendered
+    each time."""
+    if data:
+        return render_to_string(
+            "evaluation/_vote_rows.html", {"form": form, "rows": _rows(form, data)}
         )
+    html = _BLANK_ROWS.get(form)
+    if html is None:
+        html = render_to_string(
+            "evaluation/_vote_rows.html", {"form": form, "rows": _rows(form, {})}
+        )
+        if len(_BLANK_ROWS) >= _BLANK_ROWS_KEPT:
+            _BLANK_ROWS.clear()
+        _BLANK_ROWS[form] = html
+    return html
+
+
+def _ballot_context(form: BallotForm, code: str, data: Any = None) -> dict[str, Any]:
+    """The ballot page of ``form`` for ``code``, with the values posted so far."""
     return {
         "form": form,
         "code": grouped(code),
-        "rows": rows,
+        "rows_html": _rows_html(form, _values(data)),
         "form_json": form.as_json(),
         "top_share_percent": (
             f"{form.max_top_share * 100:g}%" if form.max_top_share is not None else None
         ),
     }
+
+
+def _values(data: Any) -> Any:
+    """``data`` if it carries any of the ballot's fields (``m.…``, ``p``), else None."""
+    if not data:
+        return None
+    return data if any(key == "p" or key.startswith("m.") for key in data) else None
+
+
+def _carried(data: Any) -> list[tuple[str, str]]:
+    """The ballot's posted fields, carried as hidden inputs by the confirmation page."""
+    return [
+        (key, value)
+        for key, values in data.lists()
+        if key not in ("code", "action", "csrfmiddlewaretoken")
+        for value in values
+    ]
 
 
 def _review(
@@ -133,24 +179,23 @@ def _review(
     ]
 
 
-def _code_of(request: HttpRequest) -> tuple[str | None, HttpResponse | None]:
-    """The posted code, checked (throttled, usable); or the page that answers instead."""
+def _code_of(request: HttpRequest) -> tuple[str, VotingCode] | HttpResponse:
+    """The posted code and its row, checked (throttled, usable) with one look-up for the whole
+    request; or the page that answers instead."""
     client = throttle.client_key(request)
-    if throttle.blocked(client):
-        return None, _throttled(request)
     text = request.POST.get("code", "")
     try:
-        code = normalise_code(text)
-        voting_code(code)
-    except ValueError as exc:
-        return None, _start(request, str(exc), text, status=400)
+        row = voting_code(text, client=client)
+    except Throttled:
+        return _throttled(request)
     except CodeUnknown as exc:
         if exc.guess:
             throttle.record_bad(client)
-        return None, _start(request, exc.message, text, status=400)
+        return _start(request, exc.message, text, status=400)
     except CastError as exc:
-        return None, _start(request, exc.message, text, status=409)
-    return code, None
+        return _start(request, exc.message, text, status=409)
+    code = normalise_code(text)  # it was a code of the box: cannot fail
+    return code, row
 
 
 @allow(EVERYONE)
@@ -160,11 +205,11 @@ def start(request: HttpRequest) -> HttpResponse:
     """The code: typed, or put in by the script from the URL fragment."""
     if request.method == "GET":
         return _start(request)
-    code, refusal = _code_of(request)
-    if refusal is not None:
-        return refusal
-    assert code is not None
-    form = group_form(voting_code(code).group)
+    checked = _code_of(request)
+    if isinstance(checked, HttpResponse):
+        return checked
+    code, row = checked
+    form = group_form(row.group)
     return _private(render(request, "evaluation/vote_ballot.html", _ballot_context(form, code)))
 
 
@@ -175,32 +220,37 @@ def ballot(request: HttpRequest) -> HttpResponse:
     """Review, edit or confirm a filled-in ballot (the code travels in the POST body)."""
     if request.method == "GET":
         return redirect("evaluation_vote:start")
-    code, refusal = _code_of(request)
-    if refusal is not None:
-        return refusal
-    assert code is not None
-    form = group_form(voting_code(code).group)
+    checked = _code_of(request)
+    if isinstance(checked, HttpResponse):
+        return checked
+    code, row = checked
+    form = group_form(row.group)
     marks = posted_marks(form, request.POST)
-    context = _ballot_context(form, code, request.POST)
+
+    def again(status: int = 200, **problems: Any) -> HttpResponse:
+        """The ballot again, with the voter's values (and the problems, if any)."""
+        context = _ballot_context(form, code, request.POST) | problems
+        return _private(render(request, "evaluation/vote_ballot.html", context, status=status))
+
     action = request.POST.get("action", "review")
     if action == "edit":
-        return _private(render(request, "evaluation/vote_ballot.html", context))
+        return again()
     check = check_ballot(form, marks)
     if not check.ok:
-        context["errors"] = check.errors
-        context["void"] = check.void
-        return _private(render(request, "evaluation/vote_ballot.html", context, status=400))
+        return again(400, errors=check.errors, void=check.void)
     if action != "confirm":
-        context["review"] = _review(form, check.marks)
-        context["unmarked"] = len(form.assessees) - len(
-            [a for a, _ in check.marks if a is not None]
-        )
+        context = {
+            "form": form,
+            "code": grouped(code),
+            "review": _review(form, check.marks),
+            "carried": _carried(request.POST),
+            "unmarked": len(form.assessees) - len([a for a, _ in check.marks if a is not None]),
+        }
         return _private(render(request, "evaluation/vote_review.html", context))
     try:
-        receipt = cast_ballot(code=code, marks=marks)
+        receipt = cast_with(row, marks, form)
     except BallotInvalid as exc:
-        context["errors"] = exc.errors
-        return _private(render(request, "evaluation/vote_ballot.html", context, status=400))
+        return again(400, errors=exc.errors)
     except CastError as exc:
         return _start(request, exc.message, status=409)
     return _private(

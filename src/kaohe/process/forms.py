@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.process.labels import CAUSES, DECISIONS, RATINGS, STATUSES
 from kaohe.process.models import Cause, Explanation, Rating, Schedule
+from kaohe.web import evidence
 
-# Evidence from a phone: a photo, or a scanned/office document (the service checks the bytes).
-EVIDENCE_ACCEPT = "image/*,.pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+# Evidence from a phone: ``image/*`` lets it offer the camera; the service checks the bytes.
+EVIDENCE_ACCEPT = f"image/*,{evidence.ACCEPT}"
 
 
 class ServiceErrorsMixin:

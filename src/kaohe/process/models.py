@@ -16,7 +16,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from kaohe.engine.process import ProcessSettings
 from kaohe.plans.fields import OrderedJSONField
+
+# The engine's defaults are the new plan's: one place says what N, the weights, the credits
+# and the rating values are until the office changes them.
+DEFAULT = ProcessSettings()
 
 
 class ProcessPlan(models.Model):
@@ -32,19 +37,23 @@ class ProcessPlan(models.Model):
     yellow_colour = models.CharField("预警灯颜色", max_length=7, default="#ca8a04")
     red_name = models.CharField("逾期灯名称", max_length=16, default="红灯")
     red_colour = models.CharField("逾期灯颜色", max_length=7, default="#dc2626")
-    warning_days = models.PositiveIntegerField("预警天数 N", default=7)
-    weight_milestones = models.FloatField("节点完成权重", default=60.0)
-    weight_inspections = models.FloatField("月度督查权重", default=20.0)
-    weight_review = models.FloatField("半年考核权重", default=20.0)
-    credit_on_time = models.FloatField("按时完成系数", default=1.0)
-    credit_late = models.FloatField("逾期完成系数", default=0.6)
-    credit_missed = models.FloatField("未完成系数", default=0.0)
-    explanation_days = models.PositiveIntegerField("书面说明期限(天)", default=5)
-    rectification_days = models.PositiveIntegerField("整改期限(天)", default=30)
-    rating_good = models.FloatField("督查“好”分值", default=100.0)
-    rating_fairly_good = models.FloatField("督查“较好”分值", default=85.0)
-    rating_fair = models.FloatField("督查“一般”分值", default=70.0)
-    rating_poor = models.FloatField("督查“差”分值", default=50.0)
+    warning_days = models.PositiveIntegerField("预警天数 N", default=DEFAULT.warning_days)
+    weight_milestones = models.FloatField("节点完成权重", default=DEFAULT.weight_milestones)
+    weight_inspections = models.FloatField("月度督查权重", default=DEFAULT.weight_inspections)
+    weight_review = models.FloatField("半年考核权重", default=DEFAULT.weight_review)
+    credit_on_time = models.FloatField("按时完成系数", default=DEFAULT.credit_on_time)
+    credit_late = models.FloatField("逾期完成系数", default=DEFAULT.credit_late)
+    credit_missed = models.FloatField("未完成系数", default=DEFAULT.credit_missed)
+    explanation_days = models.PositiveIntegerField(
+        "书面说明期限(天)", default=DEFAULT.explanation_days
+    )
+    rectification_days = models.PositiveIntegerField(
+        "整改期限(天)", default=DEFAULT.rectification_days
+    )
+    rating_good = models.FloatField("督查“好”分值", default=DEFAULT.rating_good)
+    rating_fairly_good = models.FloatField("督查“较好”分值", default=DEFAULT.rating_fairly_good)
+    rating_fair = models.FloatField("督查“一般”分值", default=DEFAULT.rating_fair)
+    rating_poor = models.FloatField("督查“差”分值", default=DEFAULT.rating_poor)
     # The as-of date of the last feed of P into the plan (None: never fed).
     fed_on = models.DateField("日常考核得分计算日期", null=True, blank=True)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,21 +63,7 @@ def process_plan_for(plan_code: str) -> ProcessPlan | None:
 
 def settings_of(pp: ProcessPlan) -> ProcessSettings:
     """The engine's frozen settings from the stored row."""
-    return ProcessSettings(
-        warning_days=pp.warning_days,
-        weight_milestones=pp.weight_milestones,
-        weight_inspections=pp.weight_inspections,
-        weight_review=pp.weight_review,
-        credit_on_time=pp.credit_on_time,
-        credit_late=pp.credit_late,
-        credit_missed=pp.credit_missed,
-        explanation_days=pp.explanation_days,
-        rectification_days=pp.rectification_days,
-        rating_good=pp.rating_good,
-        rating_fairly_good=pp.rating_fairly_good,
-        rating_fair=pp.rating_fair,
-        rating_poor=pp.rating_poor,
-    )
+    return ProcessSettings(**{f.name: getattr(pp, f.name) for f in fields(ProcessSettings)})
 
 
 def light_styles(pp: ProcessPlan) -> dict[str, LightStyle]:

@@ -9,12 +9,9 @@ the same rules first; this is the second lock). ``actor`` is the account acting 
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -40,17 +37,15 @@ from kaohe.process.models import (
     Target,
     Task,
 )
+from kaohe.web.evidence import (
+    evidence_discard,
+    evidence_fields,
+    evidence_problem,
+    evidence_store,
+)
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# The same kinds data entry accepts for an event's evidence (a phone photo is jpg or png).
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
+# A progress report's evidence (a phone photo, a scan) is checked and stored like an
+# event's (kaohe.web.evidence), in a folder of its own.
 EVIDENCE_DIR = "process-evidence"
 
 
@@ -297,42 +292,6 @@ def _milestone(milestone_id: int) -> Milestone:
     return m
 
 
-def _evidence_check(evidence: UploadedFile | None) -> None:
-    if evidence is None:
-        return
-    suffix = Path(evidence.name or "").suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise _invalid("evidence", "佐证材料只能是 pdf、jpg、png、docx 或 xlsx 文件")
-    if (evidence.size or 0) > EVIDENCE_MAX_BYTES:
-        raise _invalid("evidence", f"佐证材料不能超过 {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB")
-    if not evidence.size:
-        raise _invalid("evidence", "佐证材料是空文件")
-    header = b""
-    for chunk in evidence.chunks():
-        header += chunk
-        if len(header) >= 16:
-            break
-    if not any(header.startswith(magic) for magic in EVIDENCE_TYPES[suffix]):
-        raise _invalid("evidence", f"佐证材料的内容不是 {suffix[1:]} 文件")
-
-
-def _evidence_store(evidence: UploadedFile) -> str:
-    """Write the file under MEDIA_ROOT/process-evidence/ with a random name; its path."""
-    suffix = Path(evidence.name or "").suffix.lower()
-    relative = f"{EVIDENCE_DIR}/{secrets.token_hex(16)}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as out:
-        for chunk in evidence.chunks():
-            out.write(chunk)
-    return relative
-
-
-def evidence_file(report: ProgressReport) -> Path:
-    """Where a report's evidence file is stored."""
-    return Path(settings.MEDIA_ROOT) / report.evidence_path
-
-
 def progress_report(
     *,
     actor: Account,
@@ -346,7 +305,9 @@ def progress_report(
     """A unit reports a milestone: on schedule, behind, or done (done sets ``done_on`` to the
     report's date and the percent to 100). Reports are dated today unless ``reported_on`` is
     given (never in the future, never before the milestone's latest report)."""
-    _evidence_check(evidence)
+    problem = evidence_problem(evidence) if evidence is not None else None
+    if problem is not None:
+        raise _invalid("evidence", problem)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -356,7 +317,7 @@ def progress_report(
     except BaseException:
         # Nothing was written: the evidence file goes too.
         for path in stored:
-            (Path(settings.MEDIA_ROOT) / path).unlink(missing_ok=True)
+            evidence_discard(path)
         raise
 
 
@@ -389,15 +350,12 @@ def _progress_report(
         raise _invalid("reported_on", "报告日期不能早于任务开始日期")
     if status == Schedule.DONE:
         percent = 100
-    path = _evidence_store(evidence) if evidence is not None else ""
+    path = evidence_store(evidence, EVIDENCE_DIR) if evidence is not None else ""
     if path:
         stored.append(path)
     report = ProgressReport.objects.create(
         milestone=m, reported_on=day, status=status, percent=percent, note=note.strip(),
-        evidence_path=path,
-        evidence_name=Path(evidence.name or "").name[:255] if evidence is not None else "",
-        evidence_size=int(evidence.size or 0) if evidence is not None else 0,
-        actor=actor.username,
+        **evidence_fields(evidence, path), actor=actor.username,
     )  # fmt: skip
     m.status = status
     m.percent = percent

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from kaohe.process.feedback import feedback_context, feedback_pdf_response
 from kaohe.process.forms import ExplanationForm, ProgressForm, RectificationForm
 from kaohe.process.models import ProcessPlan, ProgressReport
 from kaohe.process.templatetags.process_tags import status_label
+from kaohe.web.evidence import evidence_download
 
 UNIT = frozenset({Role.UNIT})
 
@@ -221,7 +222,4 @@ def evidence(request: HttpRequest, plan_code: str, report_id: int) -> HttpRespon
     ).first()
     if report is None or not report.evidence_path:
         raise Http404("没有佐证材料")
-    path = services.evidence_file(report)
-    if not path.is_file():
-        raise Http404("佐证材料文件不存在")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=report.evidence_name)
+    return evidence_download(report.evidence_path, report.evidence_name)

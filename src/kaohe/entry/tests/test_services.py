@@ -24,6 +24,7 @@ from kaohe.plans.selectors import plan_document
 from kaohe.plans.services import plan_compute
 from kaohe.results.models import AssesseeResult, Computation, Publication
 from kaohe.results.services import results_publish
+from kaohe.web.evidence import MAX_BYTES as EVIDENCE_MAX_BYTES
 from kaohe.workbook.build import build_document
 
 pytestmark = pytest.mark.django_db
@@ -350,9 +351,7 @@ def test_invalid_events_save_nothing(plan: Plan, users: dict[str, User], media: 
                 "type": "bonus",
                 "points": 1,
                 "reason": "x",
-                "evidence": SimpleUploadedFile(
-                    "big.pdf", b"%PDF-" + b"0" * services.EVIDENCE_MAX_BYTES
-                ),
+                "evidence": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * EVIDENCE_MAX_BYTES),
             },
             [("evidence", "佐证材料不能超过 10 MB")],
         ),

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from kaohe.accounts.models import Role, User
 from kaohe.evaluation import services
@@ -25,13 +23,6 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 NATIVE_NAMES = ("中文",)  # the language switch names Chinese in Chinese
 BALLOT = {"P01": "优秀", "P02": "称职", "P03": "称职", "P04": "基本称职", "P05": "称职",
           "P06": "称职"}  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """A request leaves its language active in the thread; later tests expect the default."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -6,13 +6,11 @@ default and comes back unchanged."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import translation
 
@@ -29,13 +27,6 @@ DATA = (
     "中文", "甲镇", "乙镇", "书记", "年底完成", "为民办实事", "县委办", "政府办", "重点任务",
     "节点", "上级资金未到位", "组织不力", "加派人手", "清运过半", "推进有力", "项目取消",
 )  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """A request leaves its language active in the thread; later tests expect the default."""
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from kaohe.accounts.models import Role, User
 from kaohe.cli import main
@@ -133,13 +130,6 @@ def raw_document() -> dict[str, Any]:
             "ballots": ballots,
         },
     }
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """A request leaves its language active in the thread; later tests expect the default."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
