@@ -59,6 +59,12 @@ CASES: tuple[Case, ...] = (
         {**READERS, "office": "204", "supervisor": "204"},
         note="a closed evaluation has no turnout partial: htmx is sent to the whole page",
     ),
+    Case(
+        "evaluation_office:results",
+        f"{BASE}/mz/results/",
+        READERS,
+        note="测评结果统计表 (before counting the page says there are no results yet)",
+    ),
     Case("evaluation_office:setup", f"{BASE}/mz/setup/", only("office")),
     Case(
         "evaluation_office:setup",

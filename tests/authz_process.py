@@ -119,6 +119,126 @@ CASES: tuple[Case, ...] = (
         data={"as_of": "not a date"},
         note="feeding P into the plan: 考核办 only (an invalid date: back with a message)",
     ),
+    # Set-up (views_setup.py): 考核办 only; 监督 reads a person's record and a rectification.
+    Case("process_office:setup", f"{BASE}/setup/", only("office")),
+    Case(
+        "process_office:setup",
+        f"{BASE}/setup/",
+        only("office"),
+        method="post",
+        data={"green_colour": "red"},
+        note="saving the settings (an invalid form: shown, nothing saved)",
+    ),
+    Case("process_office:setup_task_new", f"{BASE}/setup/tasks/new/", only("office")),
+    Case(
+        "process_office:setup_task_new",
+        f"{BASE}/setup/tasks/new/",
+        only("office"),
+        method="post",
+        data={"code": ""},
+        note="adding a task (no code: the form says so)",
+    ),
+    Case("process_office:setup_task", f"{BASE}/setup/tasks/{{task}}/", only("office")),
+    Case(
+        "process_office:setup_task",
+        f"{BASE}/setup/tasks/{{task}}/",
+        only("office"),
+        method="post",
+        data={"name": ""},
+        note="editing a task (no name: the form says so)",
+    ),
+    Case(
+        "process_office:setup_task_delete",
+        f"{BASE}/setup/tasks/{{task}}/delete/",
+        {**only("office"), "office": GO},
+        method="post",
+        note="deleting a task with reports: refused, back to the task with the reason",
+    ),
+    Case(
+        "process_office:setup_target_new",
+        f"{BASE}/setup/tasks/{{task}}/targets/new/",
+        only("office"),
+    ),
+    Case(
+        "process_office:setup_target_new",
+        f"{BASE}/setup/tasks/{{task}}/targets/new/",
+        only("office"),
+        method="post",
+        data={"leader": ""},
+        note="decomposing (no unit: the form says so)",
+    ),
+    Case("process_office:setup_target", f"{BASE}/setup/targets/{{own_target}}/", only("office")),
+    Case(
+        "process_office:setup_target",
+        f"{BASE}/setup/targets/{{own_target}}/",
+        only("office"),
+        method="post",
+        data={"leader": ""},
+        note="editing a target (no leader: the form says so)",
+    ),
+    Case(
+        "process_office:setup_target_delete",
+        f"{BASE}/setup/targets/{{own_target}}/delete/",
+        {**only("office"), "office": GO},
+        method="post",
+        note="deleting a target with an explanation: refused with the reason",
+    ),
+    Case(
+        "process_office:setup_milestone_new",
+        f"{BASE}/setup/targets/{{own_target}}/milestones/new/",
+        only("office"),
+    ),
+    Case(
+        "process_office:setup_milestone_new",
+        f"{BASE}/setup/targets/{{own_target}}/milestones/new/",
+        only("office"),
+        method="post",
+        data={"name": ""},
+        note="adding a milestone (no name: the form says so)",
+    ),
+    Case("process_office:setup_milestone", f"{BASE}/setup/milestones/{{own_ms}}/", only("office")),
+    Case(
+        "process_office:setup_milestone",
+        f"{BASE}/setup/milestones/{{own_ms}}/",
+        only("office"),
+        method="post",
+        data={"name": ""},
+        note="editing a milestone (no name: the form says so)",
+    ),
+    Case(
+        "process_office:setup_milestone_delete",
+        f"{BASE}/setup/milestones/{{own_ms}}/delete/",
+        {**only("office"), "office": GO},
+        method="post",
+        note="deleting a reported milestone: refused with the reason",
+    ),
+    Case("process_office:setup_import", f"{BASE}/setup/import/", only("office")),
+    Case(
+        "process_office:setup_import",
+        f"{BASE}/setup/import/",
+        only("office"),
+        method="post",
+        note="importing (no file: the form says so)",
+    ),
+    Case(
+        "process_office:setup_import_template",
+        f"{BASE}/setup/import/template.xlsx",
+        only("office"),
+    ),
+    Case("process_office:person", f"{BASE}/people/P-AUTH/", only("office", "supervisor")),
+    Case(
+        "process_office:rectification",
+        f"{BASE}/rectifications/{{own_rect}}/",
+        only("office", "supervisor"),
+    ),
+    Case(
+        "process_office:rectification",
+        f"{BASE}/rectifications/{{own_rect}}/",
+        only("office"),
+        method="post",
+        data={"action": "confirm"},
+        note="整改销号: 考核办 only (not reported done yet: the form says so)",
+    ),
     # The unit's pages: its own unit's milestones only.
     Case("process_unit:home", "/progress/", {**only("unit"), "unit": GO}),
     Case("process_unit:plan", f"{UNIT}/", only("unit")),
@@ -221,9 +341,9 @@ class _Media:
 def _world() -> dict[str, str]:
     """The process assessment of ``2025-auth`` (built once per test) and its objects' ids."""
     from kaohe.accounts.models import User
-    from kaohe.org.models import Unit
+    from kaohe.org.models import Person, Unit
     from kaohe.process import services
-    from kaohe.process.models import ProcessPlan, ProgressReport, Rectification
+    from kaohe.process.models import ProcessPlan, ProgressReport, Rectification, Target
 
     if not ProcessPlan.objects.filter(plan_code=PLAN).exists():
         _Media.renew()
@@ -249,6 +369,17 @@ def _world() -> dict[str, str]:
                         actor=office, target=target, name=f"{code}节点{n}",
                         due_on=today + timedelta(days=days),
                     )  # fmt: skip
+        # A township head's post responsibility under U0000's share of K1 (the person page).
+        head = Person.objects.create(code="P-AUTH", name="李镇长", unit=Unit.objects.get(code=OWN))
+        share = Target.objects.get(
+            task__process_plan=pp, task__code="K1", unit__code=OWN, person=None
+        )
+        post = services.target_create(
+            actor=office, task=share.task, unit=share.unit, person=head, leader="李镇长"
+        )
+        services.milestone_create(
+            actor=office, target=post, name="个人节点", due_on=today + timedelta(days=20)
+        )
         for unit_code, account in units.items():
             first, second = (_ms(unit_code, "K1", n) for n in (1, 2))
             if unit_code == OWN:
@@ -274,6 +405,7 @@ def _world() -> dict[str, str]:
         "own_report": ProgressReport.objects.get(milestone=_ms(OWN, "K2", 3)).id,
         "other_report": ProgressReport.objects.get(milestone=_ms(OTHER, "K2", 3)).id,
         "own_target": _ms(OWN, "K1", 1).target_id,
+        "task": _ms(OWN, "K1", 1).target.task_id,
         "month": _month(),
         "today": f"{timezone.localdate():%Y-%m-%d}",
     }

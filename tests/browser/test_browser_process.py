@@ -141,3 +141,17 @@ def test_report_light_explanation_exemption_and_score(
     expect(office.locator(f"#milestone-{cancelled.id}")).to_have_attribute("data-light", "exempt")
     assert _p(office) == "60.00"
     assert Milestone.objects.get(pk=cancelled.pk).exempt_reason == "县政府调整计划，项目取消"
+
+    # The unit's quarterly feedback fits the phone's width (the wide tables scroll inside
+    # the page; the facts stack), and the board's dates stay on one line.
+    unit.goto(f"/progress/{PLAN}/feedback/")
+    expect(unit.locator("main h1")).to_contain_text("过程考核反馈", timeout=WAIT_MS)
+    width = unit.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    shot(unit, "process-unit-feedback")
+    unit.goto("/board/U1/")
+    due = unit.locator("td.date").first
+    expect(due).to_be_visible(timeout=WAIT_MS)
+    box = due.bounding_box()
+    assert box is not None and box["height"] < 30, box  # one line, not "2025-\n03-31"
+    shot(unit, "process-board-phone")

@@ -70,16 +70,16 @@ STEPS: tuple[tuple[date, float], ...] = (
     (date(YEAR, 9, 30), 1.0),
     (date(YEAR, 12, 15), 2.0),
 )
-SUBJECTIVE = ("组织推进不力,工作进度滞后", "前期准备不足,统筹安排不当", "责任未压实到人")
-OBJECTIVE = ("上级政策调整,项目审批暂缓", "汛期持续强降雨,无法施工", "上级资金未按期下达")
-MEASURES = ("主要领导包抓,倒排工期,每周调度", "增派专班力量,加班推进", "压实责任到人,限期补齐")
+SUBJECTIVE = ("组织推进不力，工作进度滞后", "前期准备不足，统筹安排不当", "责任未压实到人")
+OBJECTIVE = ("上级政策调整，项目审批暂缓", "汛期持续强降雨，无法施工", "上级资金未按期下达")
+MEASURES = ("主要领导包抓，倒排工期，每周调度", "增派专班力量，加班推进", "压实责任到人，限期补齐")
 NOTES = ("按计划推进", "已召开专题调度会", "资料已上传", "正在组织实施", "进展顺利")
-BEHIND = ("受天气影响进度滞后", "资金尚未到位", "协调难度大,进度滞后")
+BEHIND = ("受天气影响进度滞后", "资金尚未到位", "协调难度大，进度滞后")
 INSPECTION_NOTES = {
-    "good": "推进有力,成效明显",
+    "good": "推进有力，成效明显",
     "fairly_good": "推进较好",
-    "fair": "进度一般,需加快",
-    "poor": "进度滞后,责令整改",
+    "fair": "进度一般，需加快",
+    "poor": "进度滞后，责令整改",
 }
 
 
@@ -119,7 +119,8 @@ class DemoTarget:
     weight: float
     milestones: list[DemoMilestone]
     inspections: list[tuple[date, str, str, date]]  # (month, rating, note, inspected_on)
-    people: list[str] = field(default_factory=list)  # 岗位责任 (person codes), no milestones
+    # 岗位责任 (person codes); stored with the first POST_STEPS milestones (_store_post_milestones)
+    people: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def _milestone(rng: random.Random, q: float, name: str, due: date, weight: float
     else:
         m.reports.append((first, "on_schedule", rng.randint(40, 70), rng.choice(NOTES)))
     if done_on is not None:
-        m.reports.append((max(done_on, first), "done", 100, "已完成,佐证材料已上传"))
+        m.reports.append((max(done_on, first), "done", 100, "已完成，佐证材料已上传"))
     if late:
         _explain(rng, m)
     return m
@@ -197,9 +198,9 @@ def _explain(rng: random.Random, m: DemoMilestone) -> None:
             e.decided_on = min(filed + timedelta(days=rng.randint(2, 10)), YEAR_END)
             # Only a milestone still not done can be exempted; a late one was coordinated.
             if m.done_on is None and rng.random() < 0.6:
-                e.decision, e.decision_note = "exempt", "经核实属客观原因,予以免责"
+                e.decision, e.decision_note = "exempt", "经核实属客观原因，予以免责"
                 m.exempted_on = e.decided_on
-                m.exempt_reason = f"客观原因免责:{e.decision_note}"
+                m.exempt_reason = f"客观原因免责：{e.decision_note}"
             else:
                 e.decision, e.decision_note = "coordinate", "县里协调相关部门解决"
     else:
@@ -379,17 +380,18 @@ def demo_process_load(
             )))  # fmt: skip
         pm.Target.objects.bulk_create([row for _, row in rows])
         saved = {(t.task, t.unit): row for t, row in rows}
-        post = []
+        post: list[tuple[DemoTarget, pm.Target]] = []
         for t, parent in rows:
             for n, person in enumerate(t.people, start=1):
-                post.append(pm.Target(
+                post.append((t, pm.Target(
                     task=parent.task, parent=parent, order=order[t.task] + n,
                     unit_id=parent.unit_id, person_id=people[person], leader=t.leader,
                     goal=t.goal, weight=1.0,
-                ))  # fmt: skip
+                )))  # fmt: skip
             order[t.task] += len(t.people)
-        pm.Target.objects.bulk_create(post)
+        pm.Target.objects.bulk_create([row for _, row in post])
         _store_milestones(pm, year, saved)
+        _store_post_milestones(pm, post)
         _store_inspections(pm, year, saved)
         audit_record(
             actor=actor, action="process_demo_load", plan=plan_code,
@@ -410,6 +412,26 @@ def demo_process_load(
         "fed": fed,
         "expected": year.scores,
     }
+
+
+# A township head's post responsibility (岗位责任) for a public commitment: the head leads the
+# first POST_STEPS steps in person (督导), due and done with the unit's. They score the head's
+# own P (a person's P counts only its post responsibilities) and never the unit's, whose P
+# counts its shares only — so the fed unit P stays the document's.
+POST_STEPS = 2
+
+
+def _store_post_milestones(pm: Any, post: list[tuple[DemoTarget, Any]]) -> None:
+    rows = []
+    for t, target in post:
+        for i, m in enumerate(t.milestones[:POST_STEPS], start=1):
+            rows.append(pm.Milestone(
+                target=target, order=i, name=f"督导推进：{m.name}", due_on=m.due_on,
+                weight=m.weight, status="done" if m.done_on else "on_schedule",
+                percent=100 if m.done_on else 0, done_on=m.done_on,
+                exempted_on=m.exempted_on, exempt_reason=m.exempt_reason,
+            ))  # fmt: skip
+    pm.Milestone.objects.bulk_create(rows)
 
 
 def _store_milestones(pm: Any, year: DemoYear, saved: dict[tuple[str, str], Any]) -> None:

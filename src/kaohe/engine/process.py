@@ -235,19 +235,19 @@ def milestones_part(
             None,
             counts,
             (
-                f"节点完成:截至 {as_of:%Y-%m-%d} 没有到期或已完成的节点,本项不计"
-                + (f"(免责 {counts['exempt']} 个)" if counts["exempt"] else "")
+                f"节点完成：截至 {as_of:%Y-%m-%d} 没有到期或已完成的节点，本项不计"
+                + (f"（免责 {counts['exempt']} 个）" if counts["exempt"] else "")
             ),
         )
     m_score = 100.0 * num / den
     line = (
-        f"节点完成 {_fmt(m_score)} 分:到期或已完成节点 {assessed} 个,"
+        f"节点完成 {_fmt(m_score)} 分：到期或已完成节点 {assessed} 个，"
         f"按时 {counts['on_time']} 个×{_fmt(settings.credit_on_time)}、"
         f"逾期完成 {counts['late']} 个×{_fmt(settings.credit_late)}、"
-        f"未完成 {counts['missed']} 个×{_fmt(settings.credit_missed)}(按权重加权)"
+        f"未完成 {counts['missed']} 个×{_fmt(settings.credit_missed)}（按权重加权）"
     )
     if counts["exempt"]:
-        line += f";免责 {counts['exempt']} 个不计,其权重由同一目标的其他节点分担"
+        line += f"；免责 {counts['exempt']} 个不计，其权重由同一目标的其他节点分担"
     return m_score, counts, line
 
 
@@ -268,7 +268,7 @@ def inspections_part(
     counted = [i for i in inspections if i.month <= as_of]
     den = sum(i.weight for i in counted)
     if den == 0:
-        return None, "月度督查:没有督查评价,本项不计"
+        return None, "月度督查：没有督查评价，本项不计"
     value = sum(i.weight * settings.rating_value(i.rating) for i in counted) / den
     tally: dict[str, int] = {}
     for i in counted:
@@ -279,9 +279,9 @@ def inspections_part(
         if r in tally
     )
     return value, (
-        f"月度督查 {_fmt(value)} 分:{len(counted)} 次评价({parts});"
+        f"月度督查 {_fmt(value)} 分：{len(counted)} 次评价（{parts}）；"
         f"好 {_fmt(settings.rating_good)}、较好 {_fmt(settings.rating_fairly_good)}、"
-        f"一般 {_fmt(settings.rating_fair)}、差 {_fmt(settings.rating_poor)}(按权重平均)"
+        f"一般 {_fmt(settings.rating_fair)}、差 {_fmt(settings.rating_poor)}（按权重平均）"
     )
 
 
@@ -294,10 +294,10 @@ def review_part(reviews: Sequence[ReviewFact], as_of: date) -> tuple[float | Non
     """
     counted = [r for r in reviews if r.as_of <= as_of and r.score is not None]
     if not counted:
-        return None, "半年考核:没有已冻结的阶段得分,本项不计"
+        return None, "半年考核：没有已冻结的阶段得分，本项不计"
     value = sum(r.score for r in counted if r.score is not None) / len(counted)
     stages = "、".join(f"{r.stage_name} {_fmt(r.score or 0.0)}" for r in counted)
-    return value, f"半年考核 {_fmt(value)} 分:{stages}"
+    return value, f"半年考核 {_fmt(value)} 分：{stages}"
 
 
 def process_score(
@@ -354,11 +354,11 @@ def process_score(
     present = {k: v for k, v in rounded.items() if v is not None and weights[k] > 0}
     total_weight = sum(weights[k] for k in present)
     if total_weight == 0:
-        lines.append("日常考核得分:没有可计分的内容,得分缺失(按 scoring.md 计 0 分并标记)")
+        lines.append("日常考核得分：没有可计分的内容，得分缺失（按计分规则计 0 分并标记）")
         return ProcessResult(None, rounded, lines, counts)
     p = round2(sum(weights[k] * v for k, v in present.items()) / total_weight)
     terms = " + ".join(f"{_fmt(weights[k])}×{_fmt(present[k])}" for k in present)
     missing = [names[k] for k in parts if k not in present and weights[k] > 0]
-    note = f";{'、'.join(missing)}无数据,其权重按比例分给其他分项" if missing else ""
+    note = f"；{'、'.join(missing)}无数据，其权重按比例分给其他分项" if missing else ""
     lines.append(f"日常考核得分 P = ({terms}) ÷ {_fmt(total_weight)} = {_fmt(p)}{note}")
     return ProcessResult(p, rounded, lines, counts)

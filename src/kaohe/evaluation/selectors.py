@@ -143,12 +143,18 @@ class Turnout:
         return sum(g.returned for g in self.groups)
 
     @property
-    def expected(self) -> int:
-        return sum(g.expected or 0 for g in self.groups)
+    def expected(self) -> int | None:
+        """Σ 应参评 of the groups that have one; None when none has (shown "—", like them)."""
+        known = [g.expected for g in self.groups if g.expected is not None]
+        return sum(known) if known else None
 
     @property
     def rate(self) -> float | None:
-        return self.returned / self.expected if self.expected else None
+        """Over every group (None unless each has an 应参评: a partial denominator would
+        overstate it)."""
+        if not self.expected or any(g.expected is None for g in self.groups):
+            return None
+        return self.returned / self.expected
 
 
 def turnout(evaluation: Evaluation) -> Turnout:
@@ -195,18 +201,49 @@ class NotYetClosed(Exception):
     """Asked for a count summary while the evaluation is a draft or open."""
 
 
+def hidden_groups(marks: Mapping[str, int]) -> set[str]:
+    """The groups (code → valid marks, or ballots) whose breakdown may not be shown: those
+    with 1 to 4, and — *secondary suppression* — while the hidden ones hold fewer than
+    ``MIN_BREAKDOWN`` together, the smallest shown group too, or the whole (which is shown)
+    minus the shown groups would give the hidden ones away. One rule for the count summary and
+    the result pages (``kaohe.results.breakdowns``).
+
+    >>> sorted(hidden_groups({"leaders": 3, "staff": 40, "public": 25}))
+    ['leaders', 'public']
+    >>> sorted(hidden_groups({"leaders": 3, "staff": 2, "public": 25}))
+    ['leaders', 'staff']
+    >>> sorted(hidden_groups({"a": 5, "b": 0, "c": 12}))
+    []
+    >>> sorted(hidden_groups({"only": 4}))
+    ['only']
+    """
+    hidden = {code for code, n in marks.items() if 0 < n < MIN_BREAKDOWN}
+    shown = sorted(
+        ((n, code) for code, n in marks.items() if n > 0 and code not in hidden),
+        reverse=True,
+    )
+    while hidden and sum(marks[code] for code in hidden) < MIN_BREAKDOWN and shown:
+        hidden.add(shown.pop()[1])
+    return hidden
+
+
 @dataclass(frozen=True, slots=True)
 class Breakdown(GroupTally):
-    """One line of the summary (the engine's count of a group or of the whole): shown only
-    with at least ``MIN_BREAKDOWN`` ballots."""
+    """One line of the summary (the engine's count of a group or of the whole). ``shown``:
+    at least ``MIN_BREAKDOWN`` ballots and not hidden by the secondary rule
+    (``hidden_groups``)."""
+
+    shown: bool = True
 
     @property
-    def shown(self) -> bool:
-        return self.ballots >= MIN_BREAKDOWN
+    def empty(self) -> bool:
+        """No ballot at all (未收到选票: nothing to hide)."""
+        return self.ballots == 0
 
     @classmethod
-    def of(cls, counted: GroupTally) -> Breakdown:
-        return cls(**{f.name: getattr(counted, f.name) for f in fields(GroupTally)})
+    def of(cls, counted: GroupTally, *, shown: bool) -> Breakdown:
+        values = {f.name: getattr(counted, f.name) for f in fields(GroupTally)}
+        return cls(**values, shown=shown and counted.ballots >= MIN_BREAKDOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +274,10 @@ def count_summary(evaluation: Evaluation) -> Summary:
     )
     online = channels.pop(Ballot.Channel.ONLINE, 0)
     paper = channels.pop(Ballot.Channel.PAPER, 0)
+    hidden = hidden_groups({g.code: g.ballots for g in result.groups})
     return Summary(
-        whole=Breakdown.of(result),
-        groups=tuple(Breakdown.of(g) for g in result.groups),
+        whole=Breakdown.of(result, shown=True),
+        groups=tuple(Breakdown.of(g, shown=g.code not in hidden) for g in result.groups),
         online=online,
         paper=paper,
         other=sum(channels.values()),

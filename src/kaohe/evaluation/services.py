@@ -10,7 +10,8 @@ that the evaluation's state does not allow raises ``EvaluationStateError``.
   ballots), because a printed slip and the sealed slots' length depend on the form;
 - ``evaluation_open``: freezes every group's scope (its list of assessees);
 - ``codes_issue`` / ``code_reissue``: ``kaohe.evaluation.codes`` (draft or open);
-- ``evaluation_close``: unseals the online ballot box (``casting.unseal``);
+- ``evaluation_close``: unseals the online ballot box (``casting.unseal``) and rewrites the
+  codes and slots so no cast order or transaction id links them (``unlink.rewrite_box``);
 - ``evaluation_count``: ``plan_compute`` for the plan, then its closed evaluations are counted.
 """
 
@@ -481,6 +482,7 @@ def evaluation_close(*, evaluation: Evaluation, actor: str | None = None) -> int
     Returns the number of online ballots unsealed.
     """
     from kaohe.evaluation.casting import unseal
+    from kaohe.evaluation.unlink import rewrite_box
 
     evaluation = _locked(evaluation)
     if evaluation.status != Evaluation.Status.OPEN:
@@ -491,6 +493,9 @@ def evaluation_close(*, evaluation: Evaluation, actor: str | None = None) -> int
     evaluation.closed_at = timezone.now()
     evaluation.save(update_fields=["status", "closed_at"])
     unsealed = unseal(evaluation=evaluation)
+    # The cast transactions' ids and order stay in the codes' and slots' row versions: rewrite
+    # them in this transaction, vacuum after the commit (kaohe.evaluation.unlink).
+    rewrite_box(evaluation=evaluation)
     _audit(evaluation, "evaluation_close", actor, online=unsealed)
     return unsealed
 

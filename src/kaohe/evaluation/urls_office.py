@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:plan_code>/new/", views.evaluation_create, name="create"),
     path(EVALUATION, views.detail, name="detail"),
     path(f"{EVALUATION}turnout/", views.turnout, name="turnout"),
+    path(f"{EVALUATION}results/", views.results, name="results"),
     path(f"{EVALUATION}setup/", views.setup, name="setup"),
     path(f"{EVALUATION}groups/", views.groups, name="groups"),
     path(f"{EVALUATION}groups/<str:group_code>/scope/", views.scope, name="scope"),

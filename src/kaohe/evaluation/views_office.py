@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.policy import allow, can_edit_plans, can_read_all
-from kaohe.evaluation import presets, selectors, services, slips
+from kaohe.evaluation import presets, result_table, selectors, services, slips
 from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.plans.models import Plan
 
@@ -163,10 +163,17 @@ def _detail_context(request: HttpRequest, evaluation: Evaluation) -> dict[str, A
         "issuable": status in (Evaluation.Status.DRAFT, Evaluation.Status.OPEN),
         "min_breakdown": selectors.MIN_BREAKDOWN,
     }
+    turnout = selectors.turnout(evaluation)
     if status in (Evaluation.Status.DRAFT, Evaluation.Status.OPEN):
-        context["turnout"] = selectors.turnout(evaluation)
+        context["turnout"] = turnout
     else:
-        context["summary"] = selectors.count_summary(evaluation)
+        # The final turnout stays, in the summary: 应参评 per group next to its ballots.
+        summary = selectors.count_summary(evaluation)
+        expected = {g.code: g.expected for g in turnout.groups}
+        context["summary"] = summary
+        context["summary_rows"] = [(row, expected.get(row.code)) for row in summary.groups]
+        context["expected"] = turnout.expected
+        context["expected_all"] = turnout.rate is not None
         context["reasons"] = REASONS
     return context
 
@@ -190,6 +197,27 @@ def turnout(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpR
         request,
         "evaluation/office_turnout.html",
         {"evaluation": evaluation, "turnout": selectors.turnout(evaluation)},
+    )
+
+
+@readers
+def results(request: HttpRequest, plan_code: str, evaluation_code: str) -> HttpResponse:
+    """测评结果统计表 of a counted evaluation (small breakdowns masked); before counting the
+    page says there is nothing yet."""
+    evaluation = _evaluation(plan_code, evaluation_code)
+    try:
+        table = result_table.result_table(evaluation)
+    except result_table.NotCounted:
+        table = None
+    return render(
+        request,
+        "evaluation/office_results.html",
+        {
+            "plan": evaluation.plan,
+            "evaluation": evaluation,
+            "table": table,
+            "min_breakdown": selectors.MIN_BREAKDOWN,
+        },
     )
 
 
@@ -313,7 +341,15 @@ def scope(
     evaluation = _evaluation(plan_code, evaluation_code)
     group = _group(evaluation, group_code)
     problems: dict[str, list[str]] = {}
-    if request.method == "POST":
+    selected = set(selectors.group_scope(group))
+    own_list = bool(group.assessees)
+    everyone = selectors.plan_assessees(evaluation.plan)
+    bulk = request.POST.get("select") if request.method == "POST" else None
+    if bulk in ("all", "none"):
+        # 全选 / 全不选 without JavaScript: the form again, ticked so, nothing saved yet.
+        selected = {a["code"] for a in everyone} if bulk == "all" else set()
+        own_list = True
+    elif request.method == "POST":
         chosen = None if request.POST.get("mode") == "default" else request.POST.getlist("a")
         try:
             services.scope_update(group=group, assessees=chosen, actor=_actor(request))
@@ -325,7 +361,6 @@ def scope(
         else:
             messages.success(request, _("“%(group)s”的测评对象已保存。") % {"group": group.name})
             return redirect(_detail_url(evaluation))
-    selected = set(selectors.group_scope(group))
     return render(
         request,
         "evaluation/office_scope.html",
@@ -333,9 +368,9 @@ def scope(
             "plan": evaluation.plan,
             "evaluation": evaluation,
             "group": group,
-            "assessees": selectors.plan_assessees(evaluation.plan),
+            "assessees": everyone,
             "selected": selected,
-            "own_list": bool(group.assessees),
+            "own_list": own_list,
             "default_size": len(selectors.default_scope(evaluation)),
             "problems": problems.get("assessees", []),
         },

@@ -100,6 +100,7 @@ def feedback_context(request: HttpRequest, pp: ProcessPlan, unit_id: int) -> dic
         "quarters": quarters,
         "problem": problem,
         "generated_on": selectors_web.today(),
+        "names": selectors_web.plan_names(pp),
     }
 
 

@@ -13,7 +13,8 @@ REASONS = {
     "behind": _("进度滞后"),
     "done_late": _("逾期完成"),
     "overdue": _("逾期未完成"),
-    "exempt": _("免责"),
+    # Not 免责 again: the light's own name is 免责, and "免责（免责）" said nothing (B7).
+    "exempt": _("不计入得分"),
 }
 STATES = {"done": _("已督查"), "due": _("本月待督查"), "missing": _("逾期未督查")}
 PARTS = {"milestones": _("节点完成"), "inspections": _("月度督查"), "review": _("半年考核")}

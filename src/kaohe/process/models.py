@@ -337,6 +337,11 @@ class Rectification(models.Model):
     state = models.CharField("状态", max_length=8, choices=State.choices, default=State.OPEN)
     done_on = models.DateField("完成日期", null=True, blank=True)
     result = models.TextField("整改情况", blank=True, default="")
+    # 整改销号: the office checks the unit's "done" and closes it (or reopens it, with the
+    # reason in ``confirm_note``); services_setup.rectification_confirm / _reopen.
+    confirmed_on = models.DateField("销号日期", null=True, blank=True)
+    confirmed_by = models.CharField("销号人", max_length=150, blank=True, default="")
+    confirm_note = models.TextField("销号/退回意见", blank=True, default="")
 
     class Meta:
         verbose_name = "限期整改"

@@ -116,6 +116,9 @@ class RectificationInfo:
     done_on: date | None
     result: str
     overdue: bool  # open after its deadline at the as-of date
+    # 整改销号 by the office (services_setup.rectification_confirm), as known at the as-of date.
+    confirmed_on: date | None = None
+    confirmed_by: str = ""
 
 
 @dataclass
@@ -266,6 +269,8 @@ def milestone_rows(
                 done_on=r.done_on if done else None,
                 result=r.result if done else "",
                 overdue=not done and as_of > r.deadline,
+                confirmed_on=_known(r.confirmed_on, as_of) if done else None,
+                confirmed_by=r.confirmed_by if done and _known(r.confirmed_on, as_of) else "",
             )
         rows.append(row)
     return rows
@@ -611,6 +616,21 @@ def score_of(
     )
 
 
+def feed_results(pp: ProcessPlan, assessees: list[Any], as_of: date) -> list[ProcessResult]:
+    """P at ``as_of`` for each of a plan's assessees (``PlanAssessee`` rows, in order), as
+    ``process_feed`` writes it and as the feed's confirmation previews it. Three queries."""
+    facts = assessee_facts(pp, as_of)
+    out = []
+    for a in assessees:
+        key: AssesseeKey = ("unit", a.unit_id) if a.unit_id else ("person", a.person_id)
+        found = facts.get(key)
+        result = score_of(pp, found or Facts(), as_of)
+        if found is None:
+            result.lines = ["过程考核中没有该考核对象的任务，日常考核得分缺失"]
+        out.append(result)
+    return out
+
+
 def process_lines(plan_code: str, assessee_code: str) -> ProcessScore | None:
     """The P last fed into ``plan_code`` for one assessee, with its parts and Chinese lines
     (``score``, ``parts``, ``lines``, ``as_of``), for the explanation page; None when the
@@ -732,8 +752,15 @@ class BoardRow:
     people: list[str]
     goal: str
     ends_on: date
-    percent: int  # weighted by the milestones' weights
+    # Weighted by the milestones' weights, over those not exempted; None when every one was
+    # exempted (计划调整): not 100 %, nothing was done.
+    percent: int | None
     milestones: list[BoardMilestone]
+
+    @property
+    def adjusted(self) -> bool:
+        """Some stage was taken out of the commitment (免责, shown publicly as 计划调整)."""
+        return any(m.light == "exempt" for m in self.milestones)
 
 
 @dataclass
@@ -792,5 +819,5 @@ def public_board(pp: ProcessPlan, unit_id: int, as_of: date) -> list[BoardRow]:
         board.description = descriptions.get(tasks[target_id], "")
         w = weights.get(target_id, [])
         total = sum(x for x, _ in w)
-        board.percent = round(sum(x * p for x, p in w) / total) if total else 100
+        board.percent = round(sum(x * p for x, p in w) / total) if total else None
     return list(by_target.values())

@@ -10,7 +10,7 @@ number of tasks, targets, milestones or reports (process/tests/test_views_querie
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
 from kaohe.accounts.policy import READ_ALL, role_of
+from kaohe.org.models import Person
 from kaohe.process import selectors
 from kaohe.process.models import (
     Milestone,
     ProcessPlan,
+    ProcessScore,
     ProgressReport,
     Rectification,
     StageReview,
@@ -168,6 +170,9 @@ class MatrixRow:
     unit_name: str
     cells: list[MatrixCell | None]
     score: float | None = None
+    red: int = 0  # red milestones over all its shares
+    category: str = ""  # the unit's assessment category in the plan (乡镇, 县直部门 …)
+    category_order: int = 0
 
 
 @dataclass
@@ -178,9 +183,16 @@ class DashboardPage:
     month_slots: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def dashboard_page(pp: ProcessPlan, as_of: date) -> DashboardPage:
+# How the office may order the matrix (U5): by unit code, lowest P first, most red first.
+MATRIX_SORTS = ("code", "p", "red")
+
+
+def dashboard_page(pp: ProcessPlan, as_of: date, sort: str = "code") -> DashboardPage:
     """The office dashboard: the core selector's figures, the unit × task light matrix with
-    each unit's P at ``as_of``, and the month's inspections per lead body."""
+    each unit's P at ``as_of`` (grouped by the units' categories in the plan, ordered by
+    ``sort``), and the month's inspections per lead body."""
+    from kaohe.plans.models import PlanAssessee
+
     board = selectors.office_dashboard(pp, as_of)
     rows = selectors.milestone_rows(pp, as_of, include_people=False)
     tasks: dict[int, dict[str, Any]] = {}
@@ -200,8 +212,22 @@ def dashboard_page(pp: ProcessPlan, as_of: date) -> DashboardPage:
             cell = cells[(row.unit_id, row.task_id)] = MatrixCell(row.light, 0, 0)
         cell.milestones += 1
         cell.red += row.light == "red"
+        units[row.unit_id].red += row.light == "red"
         if SEVERITY[row.light] > SEVERITY[cell.light]:
             cell.light = row.light
+    categories = {
+        a["unit_id"]: a
+        for a in PlanAssessee.objects.filter(
+            plan__code=pp.plan_code, unit_id__in=list(units)
+        ).values("unit_id", "category__name", "category__order")
+    }
+    for unit in units.values():
+        found_category = categories.get(unit.unit_id)
+        if found_category is not None:
+            unit.category = found_category["category__name"] or ""
+            unit.category_order = found_category["category__order"] or 0
+        else:
+            unit.category_order = 10**6  # not assessed in the plan: last
     facts = selectors.assessee_facts(pp, as_of)
     for unit in units.values():
         unit.cells = [cells.get((unit.unit_id, task_id)) for task_id in tasks]
@@ -221,11 +247,131 @@ def dashboard_page(pp: ProcessPlan, as_of: date) -> DashboardPage:
     return DashboardPage(
         board=board,
         tasks=list(tasks.values()),
-        matrix=sorted(units.values(), key=lambda u: u.unit_code),
+        matrix=sorted(units.values(), key=lambda u: _matrix_key(u, sort)),
         month_slots={
             body: {"missing": 0, **counts} for body, counts in sorted(month_slots.items())
         },
     )
+
+
+@dataclass
+class FeedPreview:
+    """What feeding P at a date would do to a plan that has computed results: how many P
+    change, when the results were computed and whether (when) they are published."""
+
+    changed: int
+    computed_at: Any
+    published_at: Any | None
+
+
+def feed_preview(pp: ProcessPlan, plan_code: str, as_of: date) -> FeedPreview | None:
+    """The consequence the feed's confirmation states (B1 of the review): None when the plan
+    has no computed results or no P would change, i.e. when feeding drops nothing."""
+    from kaohe.plans.models import PlanAssessee
+    from kaohe.results.models import Computation, Publication
+
+    computation = Computation.objects.filter(plan__code=plan_code).first()
+    if computation is None:
+        return None
+    assessees = list(PlanAssessee.objects.filter(plan__code=plan_code).order_by("order"))
+    results = selectors.feed_results(pp, assessees, as_of)
+    changed = sum(1 for a, r in zip(assessees, results, strict=True) if a.process != r.score)
+    if not changed:
+        return None
+    publication = Publication.objects.filter(computation=computation).first()
+    return FeedPreview(
+        changed=changed,
+        computed_at=computation.computed_at,
+        published_at=publication.published_at if publication else None,
+    )
+
+
+def plan_names(pp: ProcessPlan | None) -> dict[str, str]:
+    """The plan's name and its county (organisation) name, for the headings, the public
+    board and the PDF's signature (U5, U8): ``{"name", "county"}``, the plan code and "" when
+    the plan row is gone. One query."""
+    from kaohe.plans.models import Plan
+
+    if pp is None:
+        return {"name": "", "county": ""}
+    found = Plan.objects.filter(code=pp.plan_code).values("name", "organization_name").first()
+    if found is None:
+        return {"name": pp.plan_code, "county": ""}
+    return {"name": found["name"], "county": found["organization_name"]}
+
+
+def results_state(plan_code: str) -> dict[str, Any] | None:
+    """The plan's computed results as the dashboard's feed card shows them: ``computed_at``
+    and ``published_at`` (None if not published); None when there are none. One query."""
+    from kaohe.results.models import Computation
+
+    return (
+        Computation.objects.filter(plan__code=plan_code)
+        .values("computed_at", "publication__published_at")
+        .first()
+    )
+
+
+@dataclass
+class ExemptEffect:
+    """What exempting one milestone does to its assessee's P at a date, and what was fed."""
+
+    before: float | None
+    after: float | None
+    fed: float | None  # the P last fed into the plan for that assessee (None: never fed)
+    fed_on: date | None
+
+
+def exempt_effect(pp: ProcessPlan, row: MilestoneRow, as_of: date) -> ExemptEffect:
+    """P of the milestone's assessee (its unit, or the person of a post responsibility) at
+    ``as_of`` as it is and with the milestone exempted from ``as_of``, for the decision and
+    exemption pages (U7): the office sees the consequence before it acts. Four queries."""
+    key: selectors.AssesseeKey = (
+        ("person", row.person_id) if row.person_id else ("unit", row.unit_id)
+    )
+    facts = selectors.assessee_facts(
+        pp,
+        as_of,
+        unit_ids=[row.unit_id] if not row.person_id else [],
+        person_ids=[row.person_id] if row.person_id else [],
+    ).get(key, selectors.Facts())
+    before = selectors.score_of(pp, facts, as_of).score
+    exempted = selectors.Facts(
+        milestones=[
+            replace(m, exempted_on=as_of)
+            if m.target == str(row.target_id) and m.name == row.name and m.due_on == row.due_on
+            else m
+            for m in facts.milestones
+        ],
+        inspections=facts.inspections,
+        reviews=facts.reviews,
+    )
+    after = selectors.score_of(pp, exempted, as_of).score
+    code = row.unit_code
+    if row.person_id:
+        code = Person.objects.filter(pk=row.person_id).values_list("code", flat=True).first() or ""
+    fed = (
+        ProcessScore.objects.filter(process_plan=pp, plan_code=pp.plan_code, assessee=code)
+        .values("score")
+        .first()
+    )
+    return ExemptEffect(
+        before=before,
+        after=after,
+        fed=fed["score"] if fed else None,
+        fed_on=pp.fed_on if fed else None,
+    )
+
+
+def _matrix_key(unit: MatrixRow, sort: str) -> tuple[Any, ...]:
+    """Within its category: lowest P first (no P last), most red first, or by code."""
+    if sort == "p":
+        rank: tuple[Any, ...] = (unit.score is None, unit.score or 0.0)
+    elif sort == "red":
+        rank = (-unit.red,)
+    else:
+        rank = ()
+    return (unit.category_order, *rank, unit.unit_code)
 
 
 def reports_of(

@@ -409,7 +409,15 @@ def inspection_record(
     if rating not in Rating.values:
         raise _invalid("rating", "督查评价只能是好、较好、一般或差")
     month = selectors.month_start(month)
+    pp = task.process_plan
+    if inspected_on is None and actor.role == "office" and today() > date(pp.year, 12, 31):
+        # After the year the office's correction is dated inside it (31 December), like its
+        # decisions and exemptions, so the year as it closed (and the P fed at its end)
+        # counts it; a rating dated in the next year would never be counted.
+        inspected_on = date(pp.year, 12, 31)
     day = _day(inspected_on, "inspected_on", label="督查日期")
+    # The lead bodies' monthly work ends with the year, as the units' does.
+    _within_year(pp, day, "inspected_on", what="录入督查评价")
     if not selectors.month_start(task.starts_on) <= month <= task.ends_on:
         raise _invalid("month", f"{month:%Y年%m月} 不在任务期限之内")
     if month > day:
@@ -547,7 +555,7 @@ def explanation_decide(
     e.save()
     m = e.milestone
     if decision == Explanation.Decision.EXEMPT:
-        _exempt(m, f"客观原因免责:{note.strip()}", day)
+        _exempt(m, f"客观原因免责：{note.strip()}", day)
     audit_record(
         actor=actor.username,
         action="process_explanation_decide",
@@ -733,16 +741,10 @@ def process_feed(
     if pp is None:
         raise _invalid("plan", f"方案 {source} 没有过程考核设置")
     assessees = list(PlanAssessee.objects.filter(plan=plan).order_by("order"))
-    facts = selectors.assessee_facts(pp, as_of)
     out: dict[str, float | None] = {}
     scores = []
     changed = []
-    for a in assessees:
-        key = ("unit", a.unit_id) if a.unit_id else ("person", a.person_id)
-        f = facts.get(key)  # type: ignore[arg-type]
-        result = selectors.score_of(pp, f or selectors.Facts(), as_of)
-        if f is None:
-            result.lines = ["过程考核中没有该考核对象的任务,日常考核得分缺失"]
+    for a, result in zip(assessees, selectors.feed_results(pp, assessees, as_of), strict=True):
         out[a.code] = result.score
         scores.append(
             ProcessScore(

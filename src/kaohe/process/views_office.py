@@ -71,7 +71,9 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Lights per unit and task at an as-of date, escalations, decisions, inspections due."""
     pp = _plan(plan_code)
     as_of, problem = selectors_web.as_of_of(request, pp)
-    page = selectors_web.dashboard_page(pp, as_of)
+    sort = request.GET.get("sort", "code")
+    sort = sort if sort in selectors_web.MATRIX_SORTS else "code"
+    page = selectors_web.dashboard_page(pp, as_of, sort)
     return render(
         request,
         "process/office_dashboard.html",
@@ -84,6 +86,14 @@ def dashboard(request: HttpRequest, plan_code: str) -> HttpResponse:
             "problem": problem,
             "can_decide": can_edit_plans(request.user),
             "feed_form": FeedForm(initial={"as_of": min(as_of, selectors_web.today())}),
+            "results": selectors_web.results_state(plan_code),
+            "names": selectors_web.plan_names(pp),
+            "sort": sort,
+            "sort_choices": [
+                ("code", _("按单位")),
+                ("p", _("P 从低到高")),
+                ("red", _("红灯从多到少")),
+            ],
         },
     )
 
@@ -117,7 +127,9 @@ def unit(request: HttpRequest, plan_code: str, unit_code: str) -> HttpResponse:
 def inspections(request: HttpRequest, plan_code: str) -> HttpResponse:
     """月度督查: one month's grid of the unit shares to rate (好/较好/一般/差 + note)."""
     pp = _plan(plan_code)
-    today = selectors_web.today()
+    # Today within the plan year, as on every process page: a finished year opens on its
+    # December and lists only its own months.
+    today = selectors_web.default_as_of(pp)
     month, problem = selectors_web.month_of(
         request.GET.get("month", "") or request.POST.get("month", ""), today
     )
@@ -128,8 +140,14 @@ def inspections(request: HttpRequest, plan_code: str) -> HttpResponse:
     rows = [slot for slot in slots if slot.month == month]
     problems: dict[int, list[str]] = {}
     entered: dict[int, dict[str, str]] = {}
+    # After the year the lead bodies' work is over (the service refuses it too); the office
+    # may still correct, dated 31 December.
+    closed = selectors_web.year_over(pp)
+    can_rate = selectors_web.can_rate(request.user) and (
+        not closed or role_of(request.user) == Role.OFFICE
+    )
     if request.method == "POST":
-        require(selectors_web.can_rate(request.user))
+        require(can_rate)
         entered = {
             slot.target_id: {
                 "rating": request.POST.get(f"r:{slot.target_id}", ""),
@@ -175,7 +193,8 @@ def inspections(request: HttpRequest, plan_code: str) -> HttpResponse:
             "choices": RATING_CHOICES,
             "body": body,
             "bodies": bodies if assessor is None else [],
-            "can_rate": selectors_web.can_rate(request.user),
+            "can_rate": can_rate,
+            "closed": closed,
             "future": month > today,
         },
     )
@@ -285,6 +304,8 @@ def explanation(request: HttpRequest, plan_code: str, explanation_id: int) -> Ht
             "styles": selectors.light_styles(pp),
             "form": form,
             "decidable": decidable,
+            "effect": selectors_web.exempt_effect(pp, row, as_of) if decidable else None,
+            "as_of": as_of,
             "reports": selectors_web.reports_of([row.id]).get(row.id, []),
         },
     )
@@ -337,6 +358,7 @@ def exempt(request: HttpRequest, plan_code: str, milestone_id: int) -> HttpRespo
             "styles": selectors.light_styles(pp),
             "form": form,
             "as_of": as_of,
+            "effect": selectors_web.exempt_effect(pp, row, as_of) if row.exemptable else None,
             "reports": selectors_web.reports_of([row.id], as_of).get(row.id, []),
         },
     )
@@ -395,26 +417,39 @@ def review(request: HttpRequest, plan_code: str) -> HttpResponse:
 @allow(OFFICE)
 @require_POST
 def feed(request: HttpRequest, plan_code: str) -> HttpResponse:
-    """Compute P at a date for the plan's assessees and write it into its process source."""
-    _plan(plan_code)
+    """Compute P at a date for the plan's assessees and write it into its process source.
+
+    When the plan has computed (perhaps published) results and a P would change, the feed
+    drops them (``process_feed``): the office is first shown what will happen and confirms
+    (``confirm``); nothing is withdrawn silently. Afterwards the dashboard offers 重新计算."""
+    pp = _plan(plan_code)
     form = FeedForm(request.POST)
     dashboard_url = reverse("process_office:dashboard", args=[plan_code])
     if not form.is_valid():
         messages.error(request, _("计算日期无效（应为 YYYY-MM-DD）。"))
         return redirect(dashboard_url)
     as_of = form.cleaned_data["as_of"]
+    preview = selectors_web.feed_preview(pp, plan_code, as_of) if as_of <= selectors_web.today() else None
+    if preview is not None and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "process/office_feed_confirm.html",
+            {"pp": pp, "as_of": as_of, "preview": preview},
+        )
     try:
         scores = services.process_feed(actor=request.user, plan_code=plan_code, as_of=as_of)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect(dashboard_url)
     scored = sum(1 for value in scores.values() if value is not None)
-    messages.success(
-        request,
-        _(
-            "已按 %(day)s 计算日常考核得分 P：%(scored)d / %(total)d 个考核对象有得分，"
-            "已写入考核方案（得分有变化时，方案原有计算结果失效，需重新计算）。"
-        )
-        % {"day": f"{as_of:%Y-%m-%d}", "scored": scored, "total": len(scores)},
-    )
+    text = _("已按 %(day)s 计算日常考核得分 P：%(scored)d / %(total)d 个考核对象有得分，已写入考核方案。") % {
+        "day": f"{as_of:%Y-%m-%d}",
+        "scored": scored,
+        "total": len(scores),
+    }
+    if preview is not None:
+        text += _("方案原有计算结果已失效") + (
+            _("，公布已撤回") if preview.published_at else ""
+        ) + _("：请重新计算（见下方“考核方案计算结果”）。")
+    messages.success(request, text)
     return redirect(f"{dashboard_url}?on={as_of:%Y-%m-%d}")

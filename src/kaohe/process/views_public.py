@@ -22,7 +22,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "process/board_index.html",
-        {"pp": pp, "units": units, "as_of": selectors_web.default_as_of(pp)},
+        {
+            "pp": pp,
+            "units": units,
+            "as_of": selectors_web.default_as_of(pp),
+            "names": selectors_web.plan_names(pp),
+        },
     )
 
 
@@ -47,5 +52,6 @@ def unit(request: HttpRequest, unit_code: str) -> HttpResponse:
             "rows": rows,
             "styles": selectors.light_styles(pp),
             "as_of": as_of,
+            "names": selectors_web.plan_names(pp),
         },
     )

@@ -8,6 +8,8 @@ unit's targets only; evidence also for 考核办 and 监督. Everyone else is re
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,6 +64,7 @@ def plan(request: HttpRequest, plan_code: str) -> HttpResponse:
             "as_of": as_of,
             "is_today": as_of == selectors_web.today(),
             "year_over": selectors_web.year_over(pp),
+            "year_end": as_of == date(pp.year, 12, 31),
             "problem": problem,
             "quarter": f"{as_of.year}-{quarter}",
         },

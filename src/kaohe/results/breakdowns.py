@@ -31,7 +31,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kaohe.evaluation.selectors import MIN_BREAKDOWN
+from kaohe.evaluation.selectors import MIN_BREAKDOWN, hidden_groups
 from kaohe.results.formulas import HIDDEN_WORST_REASON
 
 # Shown instead of a hidden figure (the page translates it).
@@ -39,29 +39,6 @@ HIDDEN_TEXT = "不足5票"
 # The engine's event reason for a worst-vote veto (kaohe.engine.score); its masked form is
 # ``HIDDEN_WORST_REASON`` (translated where it is shown, kaohe.results.formulas).
 _WORST_REASON = re.compile(r"评选最差：(?P<votes>\d+)票，占有效票(?P<share>[\d.]+)%")
-
-
-def hidden_groups(marks: Mapping[str, int]) -> set[str]:
-    """The groups (code → valid marks) whose score and votes may not be shown.
-
-    >>> sorted(hidden_groups({"leaders": 3, "staff": 40, "public": 25}))
-    ['leaders', 'public']
-    >>> sorted(hidden_groups({"leaders": 3, "staff": 2, "public": 25}))
-    ['leaders', 'staff']
-    >>> sorted(hidden_groups({"a": 5, "b": 0, "c": 12}))
-    []
-    >>> sorted(hidden_groups({"only": 4}))
-    ['only']
-    """
-    hidden = {code for code, n in marks.items() if 0 < n < MIN_BREAKDOWN}
-    shown = sorted(
-        ((n, code) for code, n in marks.items() if n > 0 and code not in hidden),
-        reverse=True,
-    )
-    # Hidden groups together must hold 5 marks, or E and the shown groups give them away.
-    while hidden and sum(marks[code] for code in hidden) < MIN_BREAKDOWN and shown:
-        hidden.add(shown.pop()[1])
-    return hidden
 
 
 def small(valid: int) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from kaohe.evaluation.models import Evaluation, RaterGroup
 from kaohe.plans.models import Grade, Indicator, PlanAssessee, Section, Value
 from kaohe.results.formulas import METHOD_NAMES
 from kaohe.results.models import AssesseeResult, Publication
@@ -180,7 +181,7 @@ def _plans_of_assessor(assessor: str) -> set[int]:
 
 def unit_dashboard(unit_id: int) -> dict[str, Any]:
     """A unit's plans (where it is an assessee), its targets (the indicators of its category)
-    and its published results (4 queries)."""
+    its published results and its evaluations open now (5 queries)."""
     memberships = list(
         PlanAssessee.objects.filter(unit_id=unit_id)
         .select_related("plan", "category", "plan__computation", "plan__computation__publication")
@@ -208,15 +209,41 @@ def unit_dashboard(unit_id: int) -> dict[str, Any]:
             Exists(Publication.objects.filter(computation__plan_id=OuterRef("plan_id"))),
         ).only("plan_id", "code", "rank", "total", "grade", "category")
     }
+    running = _open_evaluations([member.plan_id for member in memberships])
     plans = []
     for member in memberships:
         plan = plan_status_row(member.plan)
         plan["assessee"] = member.code
+        # 测评进行中: the name and the day it opened, no figure (docs/voting-office.md).
+        plan["evaluations_open"] = [
+            {"name": name, "opened_at": opened}
+            for name, opened, rated in running.get(member.plan_id, [])
+            if member.code in rated
+        ]
         plan["category"] = {"code": member.category.code, "name": member.category.name}
         plan["sections"] = sections[member.category_id]
         plan["result"] = published.get((member.plan_id, member.code))
         plans.append(plan)
     return {"plans": plans}
+
+
+def _open_evaluations(plan_ids: list[int]) -> dict[int, list[tuple[str, Any, set[str]]]]:
+    """Per plan, its open evaluations: (name, opened_at, the assessee codes its groups rate;
+    frozen into the groups when it opened). 1 query."""
+    running: dict[int, dict[int, tuple[str, Any, set[str]]]] = defaultdict(dict)
+    for group in (
+        RaterGroup.objects.filter(
+            evaluation__plan_id__in=plan_ids, evaluation__status=Evaluation.Status.OPEN
+        )
+        .select_related("evaluation")
+        .order_by("evaluation__order")
+    ):
+        evaluation = group.evaluation
+        entry = running[evaluation.plan_id].setdefault(
+            evaluation.pk, (evaluation.name, evaluation.opened_at, set())
+        )
+        entry[2].update(group.assessees or [])
+    return {plan: list(entries.values()) for plan, entries in running.items()}
 
 
 def _attach_indicators(sections: dict[int, dict[str, Any]], category_ids: list[int]) -> None:

@@ -14,6 +14,7 @@ from kaohe.audit.models import AuditRecord
 from kaohe.evaluation import selectors, services
 from kaohe.evaluation.casting import CodeUnknown, cast_ballot
 from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup, SealedBallot, VotingCode
+from kaohe.evaluation.result_table import result_table
 from kaohe.plans.services import EvaluationOpen, plan_compute
 from kaohe.results.models import AssesseeResult
 
@@ -311,6 +312,8 @@ def test_turnout_counts_paper_ballots_and_uses_expected_without_codes(plan: Voti
     leaders, staff = selectors.turnout(mz).groups
     assert (leaders.issued, leaders.paper, leaders.expected, leaders.rate) == (0, 3, 10, 0.3)
     assert staff.expected is None and staff.rate is None
+    whole = selectors.turnout(mz)  # 10 expected, but not the staff's: no total rate
+    assert whole.expected == 10 and whole.rate is None
 
 
 def test_closed_or_counted_evaluations_take_no_new_codes(plan: Voting) -> None:
@@ -333,6 +336,8 @@ def _paper(evaluation: Evaluation, group: RaterGroup, serial: str, marks: dict[s
 
 
 def test_summary_by_reason_and_small_groups_hidden(plan: Voting) -> None:
+    """Leaders 1 ballot, staff 6: hiding the leaders alone would leave 合计 − staff = the
+    leaders' ballot (its void reason too), so the staff's line is hidden as well."""
     mz = _mz(plan)
     services.evaluation_open(evaluation=mz)
     staff, leaders = _group(plan, "staff"), _group(plan, "leaders")
@@ -342,18 +347,80 @@ def test_summary_by_reason_and_small_groups_hidden(plan: Voting) -> None:
     _paper(mz, staff, "S3", two_top)
     _paper(mz, staff, "S4", {**BALLOT_B, "P03": "良好"})  # one unknown label: a void mark
     _paper(mz, staff, "S5", dict.fromkeys(CODES, ""))  # blank
-    _paper(mz, leaders, "L1", BALLOT_A)
+    _paper(mz, leaders, "L1", two_top)  # the leader's ballot is void too
     services.evaluation_close(evaluation=mz)
     summary = selectors.count_summary(_mz(plan))
     leaders_row, staff_row = summary.groups
     assert (staff_row.ballots, staff_row.valid, staff_row.blank) == (6, 4, 1)
     assert staff_row.void == {"too_many_top": 1} and staff_row.void_marks == {"unknown_label": 1}
-    assert staff_row.shown and not leaders_row.shown and summary.whole.shown
+    assert not leaders_row.shown and not staff_row.shown and summary.whole.shown
+    assert summary.whole.void == {"too_many_top": 2}
 
     client = _client(Role.OFFICE)
     page = client.get("/office/evaluations/2025-vote/mz/").content.decode()
-    assert "最高等次超过比例 1" in page and "选项无法识别 1" in page
+    # the reasons only on the 合计 line: no group line to subtract from it
+    assert page.count("最高等次超过比例 2") == 1 and "最高等次超过比例 1" not in page
+    assert "选项无法识别 1" in page
     assert "不足 5 张，不单独显示" in page  # the leaders' single ballot
+    assert "否则可由合计推算出票数较少的分组" in page  # the staff's six
+
+
+def test_summary_group_without_ballots_and_final_turnout(plan: Voting) -> None:
+    mz = _mz(plan)
+    RaterGroup.objects.filter(pk=_group(plan, "staff").pk).update(expected=8)
+    services.evaluation_open(evaluation=mz)
+    staff = _group(plan, "staff")
+    for i in range(6):
+        _paper(mz, staff, f"S{i}", BALLOT_A)
+    services.evaluation_close(evaluation=mz)
+    leaders_row, staff_row = selectors.count_summary(_mz(plan)).groups
+    assert leaders_row.empty and not leaders_row.shown and staff_row.shown
+    page = _client(Role.OFFICE).get("/office/evaluations/2025-vote/mz/").content.decode()
+    leaders_line = page[page.index('data-group="leaders"') :].split("</tr>")[0]
+    assert "未收到选票" in leaders_line and "不足" not in leaders_line
+    staff_line = page[page.index('data-group="staff"') :].split("</tr>")[0]
+    # the final turnout stays: 应参评 8, 实参评 6, 75%
+    assert [cell.split(">")[-1] for cell in staff_line.split("</td>")[1:4]] == ["8", "6", "75%"]
+
+
+def test_draft_turnout_total_shows_no_expected_when_no_group_has_one(plan: Voting) -> None:
+    turnout = selectors.turnout(_mz(plan))
+    assert turnout.expected is None and turnout.rate is None
+    page = _client(Role.OFFICE).get("/office/evaluations/2025-vote/mz/").content.decode()
+    total = page[page.index("turnout-table") :].split('class="section-row"')[1].split("</tr>")[0]
+    assert total.split("</td>")[1].endswith('<td class="num">—')  # 应参评, as on the rows
+
+
+def test_result_table_after_counting_hides_small_breakdowns(plan: Voting) -> None:
+    mz = services.evaluation_open(evaluation=_mz(plan))
+    staff, leaders = _group(plan, "staff"), _group(plan, "leaders")
+    for i in range(5):
+        _paper(mz, staff, f"S{i}", BALLOT_A)
+    for i in range(2):
+        _paper(mz, leaders, f"L{i}", BALLOT_B)
+    services.evaluation_close(evaluation=mz)
+    office = _client(Role.OFFICE)
+    url = "/office/evaluations/2025-vote/mz/results/"
+    assert "计票后才有测评结果" in office.get(url).content.decode()
+    services.evaluation_count(evaluation=_mz(plan))
+    assert url in office.get("/office/evaluations/2025-vote/mz/").content.decode()
+    page = office.get(url).content.decode()
+    row = page[page.index('data-assessee="P01"') :].split("</tr>")[0]
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[1:]]
+    # 优秀 5 (staff), 称职 2 (leaders), 基本称职 0, 不称职 0; valid 7, void 0; 优秀率 71%
+    assert cells[:7] == ["5", "2", "0", "0", "7", "0", "71%"]
+    assert "不足 5 票" not in page
+
+    # fewer than 5 valid marks for one assessee: no votes, no rates
+    Ballot.objects.filter(evaluation=mz, serial__in=["S0", "S1", "S2"]).delete()
+    services.evaluation_count(evaluation=_mz(plan))
+    table = result_table(_mz(plan))
+    p01 = next(r for r in table.rows if r.code == "P01")
+    assert p01.valid == 4 and p01.hidden and p01.votes is None and p01.top_rate is None
+    assert p01.score is not None
+    page = office.get(url).content.decode()
+    row = page[page.index('data-assessee="P01"') :].split("</tr>")[0]
+    assert "不足 5 票，不单独显示" in row and ">2<" not in row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,3 +474,19 @@ def test_plan_compute_page_shows_the_refusal(plan: Voting) -> None:
     office = _client(Role.OFFICE)
     response = office.post("/office/plans/2025-vote/compute/", follow=True)
     assert "正在进行，结束测评后才能计算结果" in response.content.decode()
+
+
+def test_scope_page_selects_all_or_none_without_javascript(plan: Voting) -> None:
+    office = _client(Role.OFFICE)
+    url = "/office/evaluations/2025-vote/mz/groups/leaders/scope/"
+    page = office.get(url).content.decode()
+    assert 'name="select" value="all"' in page and 'name="select" value="none"' in page
+    ticked = office.post(url, {"mode": "default", "select": "all"})
+    html = ticked.content.decode()
+    assert ticked.status_code == 200 and html.count("checked>") == len(CODES) + 1  # + the radio
+    assert 'value="list" checked' in html
+    assert _group(plan, "leaders").assessees == []  # nothing saved yet
+    cleared = office.post(url, {"mode": "list", "a": CODES[:2], "select": "none"}).content.decode()
+    assert cleared.count("checked>") == 1 and 'value="list" checked' in cleared
+    saved = office.post(url, {"mode": "list", "a": CODES[:2]})
+    assert saved.status_code == 302 and _group(plan, "leaders").assessees == CODES[:2]

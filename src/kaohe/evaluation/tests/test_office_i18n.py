@@ -93,11 +93,13 @@ def test_office_pages_in_english(english: Client) -> None:
     closed = english.post(f"{base}mz/close/", follow=True).content.decode()
     assert "Voting closed: 6 online ballots unsealed." in closed
     assert "Count summary" in closed and "Online 6, paper 0" in closed
-    assert "fewer than 5 ballots, not shown separately" in closed  # 县领导: none cast
+    assert "No ballots received" in closed and "Returned" in closed  # 县领导: none cast
     assert _untranslated(closed) == []
     counted = english.post(f"{base}mz/count/", follow=True).content.decode()
     assert "Counted: the plan&#x27;s results were computed again" in counted
     assert "Count again" in counted and _untranslated(counted) == []
+    table = _page(english, f"{base}mz/results/")
+    assert "Result table" in table and "Top rate" in table and _untranslated(table) == []
 
 
 def test_chinese_pages_stay_chinese(english: Client) -> None:

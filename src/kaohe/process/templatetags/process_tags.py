@@ -129,3 +129,15 @@ def get_item(mapping: Mapping[str, Any], key: str) -> Any:
 def stage_name(name: str) -> str:
     """A stage's name: the default 上半年 in the page's language, the office's own as written."""
     return str(NAMES.get(name, name)) if name == "上半年" else name
+
+
+@register.filter
+def actor_label(actor: str) -> str:
+    """Who recorded something, as a person reads it: the command line ("cli:root") and the
+    demo loader ("demo") are not accounts anyone knows (U8)."""
+    actor = str(actor or "")
+    if actor.startswith("cli:"):
+        return gettext("系统")
+    if actor == "demo":
+        return gettext("演示数据")
+    return actor

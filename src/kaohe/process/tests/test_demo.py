@@ -12,7 +12,13 @@ from kaohe.demo.process import demo_process_load
 from kaohe.plans.models import PlanAssessee
 from kaohe.plans.services import plan_compute, plan_load
 from kaohe.process import selectors
-from kaohe.process.models import Explanation, ProcessPlan, Rectification, StageReview
+from kaohe.process.models import (
+    Explanation,
+    ProcessPlan,
+    Rectification,
+    StageReview,
+    Target,
+)
 from kaohe.results.models import AssesseeResult
 from kaohe.workbook.build import build_document
 
@@ -34,7 +40,18 @@ def test_demo_year_feeds_the_documents_process_values() -> None:
     assert stats["red"] > 10 and stats["late"] > 20 and stats["exempted"] > 0
     assert Explanation.objects.filter(cause="objective").exists()
     assert Rectification.objects.filter(state="open").exists()
-    assert StageReview.objects.filter(stage="H1").count() == len(expected)
+    assert StageReview.objects.filter(stage="H1", unit__isnull=False).count() == len(expected)
+    # The township heads' post responsibilities have milestones, and so a P of their own
+    # (frozen at H1 too); they did not change the units' P above.
+    heads = Target.objects.filter(person__isnull=False)
+    assert heads.exists() and all(t.milestones.exists() for t in heads)
+    people = {t.person_id for t in heads}
+    assert StageReview.objects.filter(stage="H1", person_id__in=people).count() == len(people)
+    facts = selectors.assessee_facts(
+        ProcessPlan.objects.get(plan_code="2025-units"), date(2025, 12, 31), unit_ids=[],
+        person_ids=sorted(people),
+    )  # fmt: skip
+    assert all(f.milestones for f in facts.values()) and len(facts) == len(people)
     pp = ProcessPlan.objects.get(plan_code="2025-units")
     dash = selectors.office_dashboard(pp, date(2025, 12, 31))
     assert dash.counts["red"] == stats["red"]

@@ -233,7 +233,7 @@ def test_feed_writes_the_plans_process_values_and_compute_uses_them(w: World) ->
     assert lines is not None and lines.score == 12.5
     assert (
         lines.lines[-1]
-        == "日常考核得分 P = (60×0 + 20×50) ÷ 80 = 12.5;半年考核无数据,其权重按比例分给其他分项"
+        == "日常考核得分 P = (60×0 + 20×50) ÷ 80 = 12.5；半年考核无数据，其权重按比例分给其他分项"
     )
     comp = plan_compute(plan_code=PLAN, actor="test")
     assert comp is not None

@@ -88,6 +88,11 @@ def test_exempting_an_objective_case_changes_p_as_documented(world: WebWorld) ->
     dashboard = office.get(f"{BASE}/").content.decode()
     assert f"/explanations/{explanation.id}/" in dashboard and "上级资金未到位" in dashboard
     url = f"{BASE}/explanations/{explanation.id}/"
+    # U7: the decision page shows what 免责 does to P, and that a fed P waits for a new feed.
+    office.post(f"{BASE}/feed/", {"as_of": f"{world.today:%Y-%m-%d}"})
+    page = office.get(url).content.decode()
+    assert "免责后为 <b data-after>100.00</b>" in page
+    assert "考核方案中已写入的 P 为 50.00" in page and "免责后不会自动改变" in page
     refused = office.post(url, {"decision": "exempt", "note": ""})
     assert refused.status_code == 200 and "errorlist" in refused.content.decode()
     response = office.post(url, {"decision": "exempt", "note": "上级资金延期下达"})
@@ -99,7 +104,7 @@ def test_exempting_an_objective_case_changes_p_as_documented(world: WebWorld) ->
     html = office.get(f"{BASE}/").content.decode()
     assert _score(html, "U1") == "100.00" and _counts(html)["exempt"] == "1"
     unit_page = office.get(f"{BASE}/units/U1/").content.decode()
-    assert "免责：客观原因免责:上级资金延期下达" in unit_page
+    assert "免责：客观原因免责：上级资金延期下达" in unit_page
 
 
 def test_coordinating_keeps_the_milestone_in_the_score(world: WebWorld) -> None:
@@ -136,11 +141,16 @@ def test_the_office_exempts_a_milestone_directly_with_a_reason(world: WebWorld) 
     target = world.ms[("K2", "U1", 1)]
     on_time = world.ms[("K1", "U1", 1)]
     record = office.get(f"{BASE}/units/U1/").content.decode()
-    # The link is offered for what may be exempted, not for a milestone done on time.
+    # The action is offered for what may be exempted, not for a milestone done on time; it is
+    # a button naming the action (U6), not a word that reads like a state.
     assert f'data-exempt="{target.id}"' in record and f'data-exempt="{on_time.id}"' not in record
+    assert "办理免责…</a>" in record
     url = f"{BASE}/milestones/{target.id}/exempt/"
     page = office.get(url).content.decode()
     assert "考核办直接免责" in page and f'value="{world.today:%Y-%m-%d}"' in page
+    # U7: the consequence on P is shown before acting (K2's first missed: P 50 → 100).
+    assert "现为 <b>50.00</b>，免责后为 <b data-after>100.00</b>" in page
+    assert "方案中已写入的 P" not in page  # nothing fed yet
     audits = AuditRecord.objects.filter(action="process_milestone_exempt")
     # No reason: refused on its field, nothing changes.
     refused = office.post(url, {"reason": "  ", "exempted_on": f"{world.today:%Y-%m-%d}"})
@@ -159,6 +169,10 @@ def test_the_office_exempts_a_milestone_directly_with_a_reason(world: WebWorld) 
     (audit,) = audits
     assert audit.actor == "w-office" and audit.detail["reason"] == "县政府调整计划，项目取消"
     assert _score(office.get(f"{BASE}/").content.decode(), "U1") == "100.00"
+    # B7/U6: the record says what the light means, and offers no more exemption.
+    record = office.get(f"{BASE}/units/U1/").content.decode()
+    assert "免责（免责）" not in record and "免责（不计入得分）" in record
+    assert f'data-exempt="{target.id}"' not in record
     # Its objective explanation, still pending, is decided with it: nothing left pending.
     explanation.refresh_from_db()
     assert (explanation.decision, explanation.decision_note) == (
@@ -281,3 +295,58 @@ def test_feedback_of_a_unit_for_the_office(world: WebWorld) -> None:
     pdf = office.get(f"{BASE}/feedback/U2/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert office.get(f"{BASE}/feedback/NOPE/").status_code == 404
+
+
+def test_feeding_a_computed_and_published_plan_asks_first_and_offers_to_recompute(
+    world: WebWorld,
+) -> None:
+    """B1: the feed drops computed (and published) results only after the office has been
+    told so and confirmed; the dashboard then offers 重新计算 (plans:compute)."""
+    from kaohe.results.models import Computation, Publication
+    from kaohe.results.services import results_publish
+
+    _objective_case(world)
+    plan_compute(plan_code=PLAN)
+    results_publish(plan_code=PLAN, actor="w-office")
+    office = world.client("office")
+    day = f"{world.today:%Y-%m-%d}"
+    asked = office.post(f"{BASE}/feed/", {"as_of": day})
+    html = asked.content.decode()
+    assert asked.status_code == 200 and 'id="feed-consequence"' in html
+    assert "将被删除" in html and "公布也将撤回" in html and "确认写入并撤回公布" in html
+    # Nothing happened yet.
+    assert Publication.objects.filter(computation__plan__code=PLAN).exists()
+    assert PlanAssessee.objects.get(plan__code=PLAN, code="U1").process is None
+    done = office.post(f"{BASE}/feed/", {"as_of": day, "confirm": "1"}, follow=True)
+    html = done.content.decode()
+    assert PlanAssessee.objects.get(plan__code=PLAN, code="U1").process == 50.0
+    assert not Computation.objects.filter(plan__code=PLAN).exists()
+    assert "公布已撤回" in html and 'id="recompute"' in html
+    assert f'action="/office/plans/{PLAN}/compute/"' in html
+    # Feeding the same P again changes nothing, so it needs no confirmation.
+    plan_compute(plan_code=PLAN)
+    again = office.post(f"{BASE}/feed/", {"as_of": day})
+    assert again.status_code == 302 and Computation.objects.filter(plan__code=PLAN).exists()
+
+
+def test_dashboard_names_the_plan_and_its_tasks_groups_and_sorts_units(world: WebWorld) -> None:
+    """U5: the plan's name, a legend of the task codes, units under their category, ordered
+    by P or by red lights on request; the to-do table lists only units with something to do."""
+    _objective_case(world)  # 甲镇: K1's first on time (P 50); 乙镇: two red (P 0)
+    office = world.client("office")
+    html = office.get(f"{BASE}/").content.decode()
+    assert "2025年度乡镇考核" in html and "<b>K1</b> 重点任务1（县委办牵头）" in html
+    assert '<tr class="group"><th colspan="5" scope="colgroup">乡镇</th></tr>' in html
+    order = lambda html: re.findall(r'<tr data-unit="(\w+)">', html)  # noqa: E731
+    assert order(html) == ["U1", "U2"]
+    assert order(office.get(f"{BASE}/?sort=p").content.decode()) == ["U2", "U1"]
+    assert order(office.get(f"{BASE}/?sort=red").content.decode()) == ["U2", "U1"]
+    assert order(office.get(f"{BASE}/?sort=nonsense").content.decode()) == ["U1", "U2"]
+
+
+def test_who_froze_the_review_is_said_in_words(world: WebWorld) -> None:
+    """U8: an action from the command line reads 系统, not "cli:root"."""
+    services.stage_review_freeze(actor=world.users["office"], plan_code=PLAN, as_of=world.today)
+    StageReview.objects.update(frozen_by="cli:root")
+    html = world.client("office").get(f"{BASE}/review/").content.decode()
+    assert "由 系统 冻结" in html and "cli:root" not in html

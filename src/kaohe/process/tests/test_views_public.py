@@ -53,3 +53,31 @@ def test_unknown_unit_and_unit_without_commitments_are_404(world: WebWorld) -> N
     assert client.get("/board/NOPE/").status_code == 404
     Unit.objects.create(code="U9", name="丙镇")
     assert client.get("/board/U9/").status_code == 404
+
+
+def test_an_exempted_stage_reads_as_a_plan_adjustment_on_the_board(world: WebWorld) -> None:
+    """U3/U4: the legend explains every colour (yellow includes done late; grey is 计划调整),
+    and an exempted stage stopped at 30 % is 计划调整 with its 30 %, not 免责 or 100 %."""
+    unit, office = world.users["unit1"], world.users["office"]
+    ms = [world.ms[("K1", "U1", n)] for n in (1, 2, 3)]
+    services.progress_report(actor=unit, milestone_id=ms[1].id, status="behind", percent=30)
+    services.milestone_exempt(actor=office, milestone_id=ms[1].id, reason="项目调整")
+    html = world.client(None).get("/board/U1/").content.decode()
+    legend = html[html.index('id="legend"') :]
+    assert "逾期后完成" in legend and "计划调整：" in legend
+    assert "计划调整（完成 30%）" in html and "（不含计划调整的节点）" in html
+    # The other two stages, at 0 %, make the commitment's progress.
+    assert "data-percent>0%<" in html
+    for m in (ms[0], ms[2]):
+        services.milestone_exempt(actor=office, milestone_id=m.id, reason="项目取消")
+    html = world.client(None).get("/board/U1/").content.decode()
+    assert "data-percent>计划调整<" in html and "data-percent>100%<" not in html
+
+
+def test_the_board_names_the_county_and_whom_to_contact(world: WebWorld) -> None:
+    """U8: the public pages name the county (the plan's organisation), not only the brand."""
+    client = world.client(None)
+    index = client.get("/board/").content.decode()
+    assert "<h1>示例县 进度公示栏" in index and "向示例县考核办反映" in index
+    board = client.get("/board/U1/").content.decode()
+    assert 'id="board-contact"' in board and "本栏由示例县考核办公布" in board

@@ -24,8 +24,10 @@ BASE = f"/office/process/{PLAN}"
 # the page's own (kaohe/process/selectors_web.py), plus the policy's check of the URL's object.
 PAGES: dict[str, tuple[str | None, str, int]] = {
     # process plan; office_dashboard (milestones, rectifications, schedule ×2); the matrix's
-    # milestones and rectifications; the facts of P (milestones, ratings, reviews); schedule ×2
-    "dashboard": ("office", f"{BASE}/", 1 + 4 + 2 + 3 + 2),
+    # milestones and rectifications; the facts of P (milestones, ratings, reviews); schedule ×2;
+    # the units' categories in the plan; the plan's computed results (the feed card); the
+    # plan's name
+    "dashboard": ("office", f"{BASE}/", 1 + 4 + 2 + 1 + 3 + 2 + 1 + 1),
     # process plan; unit_dashboard (milestones, rectifications, facts ×3); the reports
     "office unit": ("office", f"{BASE}/units/U1/", 1 + 1 + 2 + 3 + 1),
     # process plan; the schedule (targets, ratings); the lead bodies
@@ -33,23 +35,28 @@ PAGES: dict[str, tuple[str | None, str, int]] = {
     # the policy's check; process plan; unit_dashboard (milestones, rectifications, facts ×3);
     # the account's unit (the layout's user menu and the heading)
     "unit plan": ("unit1", f"/progress/{PLAN}/", 1 + 1 + 2 + 3 + 1),
-    # the board's plan; its units (one aggregate)
-    "board index": (None, "/board/", 1 + 1),
-    # the unit; the board's plan; milestones, rectifications, people, descriptions
-    "board": (None, "/board/U1/", 1 + 1 + 4),
+    # the board's plan; its units (one aggregate); the county's name
+    "board index": (None, "/board/", 1 + 1 + 1),
+    # the unit; the board's plan; milestones, rectifications, people, descriptions; the
+    # county's name
+    "board": (None, "/board/U1/", 1 + 1 + 4 + 1),
     # the plans
     "office index": ("office", "/office/process/", 1),
     # process plan; the unit; quarterly_feedback (unit, milestones, rectifications, schedule
-    # ×2, facts ×3); the plan's process section (one query with a subquery)
-    "office feedback": ("office", f"{BASE}/feedback/U1/", 1 + 1 + 8 + 1),
-    # the policy's check; process plan; quarterly_feedback; the section; the account's unit
-    "unit feedback": ("unit1", f"/progress/{PLAN}/feedback/", 1 + 1 + 8 + 1 + 1),
+    # ×2, facts ×3); the plan's process section (one query with a subquery); the plan's and
+    # the county's names
+    "office feedback": ("office", f"{BASE}/feedback/U1/", 1 + 1 + 8 + 1 + 1),
+    # the policy's check; process plan; quarterly_feedback; the section; the names; the
+    # account's unit
+    "unit feedback": ("unit1", f"/progress/{PLAN}/feedback/", 1 + 1 + 8 + 1 + 1 + 1),
     # process plan; the frozen reviews
     "review": ("office", f"{BASE}/review/", 1 + 1),
-    # process plan; the explanation; the unit's milestones and rectifications; the reports
-    "explanation": ("office", f"{BASE}/explanations/{{explanation}}/", 1 + 1 + 2 + 1),
-    # process plan; the milestone's unit; its unit's milestones and rectifications; reports
-    "exempt": ("office", f"{BASE}/milestones/{{milestone}}/exempt/", 1 + 1 + 2 + 1),
+    # process plan; the explanation; the unit's milestones and rectifications; the reports;
+    # the effect of 免责 on P (milestones, ratings, reviews; the P fed)
+    "explanation": ("office", f"{BASE}/explanations/{{explanation}}/", 1 + 1 + 2 + 1 + 4),
+    # process plan; the milestone's unit; its unit's milestones and rectifications; reports;
+    # the effect of 免责 on P (milestones, ratings, reviews; the P fed)
+    "exempt": ("office", f"{BASE}/milestones/{{milestone}}/exempt/", 1 + 1 + 2 + 1 + 4),
     # the policy's check; process plan; the unit's milestones and rectifications; reports;
     # the account's unit
     "unit milestone": ("unit1", f"/progress/{PLAN}/milestones/{{milestone}}/", 1 + 1 + 2 + 1 + 1),

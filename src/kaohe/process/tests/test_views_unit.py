@@ -193,6 +193,8 @@ def test_quarterly_feedback_page_and_pdf(world: WebWorld) -> None:
     # Nothing done and two milestones overdue: P = 0, all 100 points lost so far; the plan's
     # process section is worth 20 points, so 20 of them.
     assert "<b>100</b> / 100" in html and "20 分中 20 分" in html
+    # U10: a milestone without any report says so, not "正常推进 0%".
+    assert "data-unreported" in html and "正常推进 0%" not in html
     response = client.get(f"/progress/{PLAN}/feedback/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = pypdfium2.PdfDocument(response.content)

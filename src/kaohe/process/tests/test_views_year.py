@@ -116,3 +116,60 @@ def test_a_decision_after_the_year_is_dated_at_its_end(w: World) -> None:
     assert e.decided_on == ms.exempted_on == YEAR_END
     html = client.get(f"/office/process/{PLAN}/").content.decode()
     assert 'data-count="exempt">1<' in html and "没有待决定的说明" in html
+
+
+def test_the_inspection_grid_of_a_finished_year_opens_on_its_december(w: World) -> None:
+    """B3: the grid uses the plan year's last day, not the real today: no month of the next
+    year is listed or opened."""
+    html = _client(w.office).get(f"/office/process/{PLAN}/inspections/").content.decode()
+    assert "月度督查 <span class=\"muted\">2025-12" in html
+    months = re.findall(r'<option value="(\d{4}-\d\d)"', html)
+    assert months and months[-1] == "2025-12" and all(m.startswith("2025-") for m in months)
+    assert 'id="year-closed"' in html
+
+
+def test_a_rating_after_the_year_is_refused_for_bodies_and_dated_in_it_for_the_office(
+    w: World,
+) -> None:
+    """B4: a rating entered after the year would be dated in the next year and never counted.
+    The lead body's is refused (its work ended with the year, like the unit's); the office's
+    correction is dated 31 December, so it counts at the year's end."""
+    target = w.targets[("K1", "U1")]
+    with pytest.raises(ValidationError, match="2025 年度过程考核已于 2025-12-31 结束"):
+        services.inspection_record(
+            actor=w.xwb, target_id=target.id, month=date(2025, 12, 1), rating="good"
+        )
+    grid = _client(w.xwb).get(f"/office/process/{PLAN}/inspections/?month=2025-12")
+    assert b"disabled" in grid.content and "保存本月督查评价" not in grid.content.decode()
+    refused = _client(w.xwb).post(
+        f"/office/process/{PLAN}/inspections/?month=2025-12", {f"r:{target.id}": "good"}
+    )
+    assert refused.status_code == 403
+    done = services.inspection_record(
+        actor=w.office, target_id=target.id, month=date(2025, 12, 1), rating="poor"
+    )
+    assert done.inspected_on == YEAR_END
+    # An explicit date after the year is refused for the office too.
+    with pytest.raises(ValidationError, match="2025-12-31 结束"):
+        services.inspection_record(
+            actor=w.office, target_id=target.id, month=date(2025, 12, 1), rating="good",
+            inspected_on=date(2026, 1, 2),
+        )  # fmt: skip
+
+
+def test_a_finished_year_at_an_earlier_date_says_that_date(w: World) -> None:
+    """B2: with ?on= inside a finished year, the banner names the date shown, not 31 December."""
+    html = _client(w.unit1).get(f"/progress/{PLAN}/?on=2025-09-20").content.decode()
+    assert "截至 2025-09-20" in html and "以下为截至 2025-09-20 的情况" in html
+    assert "2025-12-31" not in html
+
+
+def test_the_dashboard_and_the_grid_agree_on_december_of_a_finished_year(w: World) -> None:
+    """B5: both read the schedule at 31 December: December is still the month being rated
+    (本月待督查) on both, not 待督查 on one and 逾期未督查 on the other."""
+    client = _client(w.office)
+    dashboard = client.get(f"/office/process/{PLAN}/").content.decode()
+    table = dashboard[dashboard.index('id="month-inspections"') :]
+    due = sum(int(n) for n in re.findall(r'<td class="num">(\d+)</td><td class="num[^"]*">\d+</td></tr>', table))
+    grid = client.get(f"/office/process/{PLAN}/inspections/?month=2025-12").content.decode()
+    assert due == 4 and "本月待督查 4" in grid and "逾期未督查" not in grid.split("<form method=\"post\"")[0]

@@ -30,7 +30,7 @@ QUERIES = {
     "office": 2 + 6,
     "supervisor": 2 + 6,
     "assessor": 2 + 5,
-    "unit": 2 + 4 + 1,
+    "unit": 2 + 5 + 1,
     "anonymous": 1,
 }
 
@@ -132,6 +132,22 @@ def test_unit_dashboard_shows_targets_and_only_published_results() -> None:
     results_publish(plan_code=SMALL, actor="test")
     _, html = _get(client)
     assert f"/plans/{SMALL}/assessees/XZ01/" in html and "查看计分说明" in html
+
+
+def test_unit_dashboard_notes_an_open_evaluation_that_rates_it_without_figures() -> None:
+    from kaohe.evaluation.models import Evaluation, RaterGroup
+
+    _small()
+    client = _client("unit")
+    assert "测评进行中" not in _get(client)[1]
+    evaluation = Evaluation.objects.get(plan__code=SMALL, code="di1")
+    Evaluation.objects.filter(pk=evaluation.pk).update(status="open")
+    RaterGroup.objects.filter(evaluation=evaluation).update(assessees=["XZ02"])
+    assert "测评进行中" not in _get(client)[1]  # it does not rate XZ01
+    RaterGroup.objects.filter(evaluation=evaluation).update(assessees=["XZ01", "XZ02"])
+    html = _get(client)[1]
+    note = html[html.index("测评进行中") :].split("</p>")[0]
+    assert "德能勤绩廉测评" in note and "结束并计票后才有结果" in note
 
 
 def test_assessor_dashboard_lists_its_indicators_only() -> None:
