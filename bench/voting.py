@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -65,6 +66,8 @@ TRIVIAL_PATH = "/healthz"  # the goal's baseline: a genuinely trivial endpoint
 PAGE_PATH = "/accounts/login/"  # a reference: a whole page of the site without the database
 CONN_MAX_AGE = 600  # each gunicorn worker keeps its PostgreSQL connection, as deployed
 
+WARMUP_BALLOTS = 24  # untimed ballots cast before the phases (see warm_up)
+
 GOAL_P95_MS = 300.0
 GOAL_RATIO = 0.30
 
@@ -94,7 +97,7 @@ def setup(
     services.evaluation_open(evaluation=evaluation, actor="bench")
     group = RaterGroup.objects.get(evaluation=evaluation, code=GROUP)
     started = time.perf_counter()
-    issued = codes.issue_codes(group=group, count=capacity + voters)
+    issued = codes.issue_codes(group=group, count=capacity + voters + WARMUP_BALLOTS)
     issue_seconds = time.perf_counter() - started
     form = ballot_form.group_form(group)
     options = [label for label, _value in form.options]
@@ -102,9 +105,13 @@ def setup(
     paths = {
         "capacity": directory / "codes-capacity.txt",
         "meeting": directory / "codes-meeting.txt",
+        "warmup": directory / "codes-warmup.txt",
     }
     paths["capacity"].write_text("\n".join(c.code for c in issued[:capacity]), encoding="utf-8")
-    paths["meeting"].write_text("\n".join(c.code for c in issued[capacity:]), encoding="utf-8")
+    meeting = issued[capacity : capacity + voters]
+    paths["meeting"].write_text("\n".join(c.code for c in meeting), encoding="utf-8")
+    warmup = issued[capacity + voters :]
+    paths["warmup"].write_text("\n".join(c.code for c in warmup), encoding="utf-8")
     info = {
         "plan": document.plan.code,
         "evaluation": EVALUATION,
@@ -178,6 +185,7 @@ class Phase:
     name: str
     figures: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per request, by process kind
 
     @property
     def all(self) -> dict[str, Any]:
@@ -203,7 +211,7 @@ def _run(
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], scratch: Path, workers: int) -> Iterator[int]:
+def gunicorn(env: dict[str, str], scratch: Path, workers: int) -> Iterator[tuple[int, int]]:
     import pages
     from pages_client import Client, ClientError
 
@@ -228,10 +236,93 @@ def gunicorn(env: dict[str, str], scratch: Path, workers: int) -> Iterator[int]:
                 if time.perf_counter() > deadline:
                     raise RuntimeError("gunicorn 未在时限内应答") from None
                 time.sleep(0.2)
-        yield port
+        yield port, proc.pid
     finally:
         pages._stop(proc)
         log.close()
+
+
+def warm_up(port: int, info: dict[str, Any], workers: int) -> int:
+    """Untimed, before the phases: every kind of request, a few at a time so that every worker
+    serves some (imports, translations, templates, the group's form are loaded on a worker's
+    first requests). Without it the first phase — the trivial baseline — pays for the
+    workers' start and looks slower than it is. Returns the number of failed requests."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlencode
+
+    from pages_client import CSRF_FIELD, Client, ClientError
+    from voting_figures import marks_for
+
+    codes = Path(info["codes"]["warmup"]).read_text(encoding="utf-8").split()
+    form = "application/x-www-form-urlencoded"
+
+    def vote(code: str) -> int:
+        client = Client(port)
+        failed = sum(client.get(path).status != 200 for path in (TRIVIAL_PATH, PAGE_PATH))
+        start = client.get("/v/")
+        token = CSRF_FIELD.search(start.body.decode("utf-8", errors="replace"))
+        if start.status != 200 or token is None:
+            return failed + 1
+        base = {"csrfmiddlewaretoken": token.group(1), "code": code}
+        marks = {f"m.{a}": o for a, o in marks_for(info["form"], random.Random(code)).items()}
+        headers = {"Content-Type": form, "Referer": f"http://127.0.0.1:{port}/v/"}
+        for path, data in (
+            ("/v/", base),
+            ("/v/ballot/", base | marks | {"action": "review"}),
+            ("/v/ballot/", base | marks | {"action": "confirm"}),
+        ):
+            try:
+                answer = client.request("POST", path, urlencode(data).encode(), headers)
+            except (ClientError, OSError):
+                return failed + 1
+            failed += answer.status != 200
+        return failed
+
+    with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as pool:
+        return sum(pool.map(vote, codes))
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(stat[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(master: int, database_url: str) -> dict[str, float]:
+    """CPU used so far by the server's processes — the gunicorn workers (Django), their
+    PostgreSQL backends (persistent connections only: a backend that has exited is not
+    counted) — and by the locust runs (this process's finished children). Unlike
+    throughput, CPU per request hardly depends on what else the shared machine is doing."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        backends = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchall()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "django": sum(_cpu(pid) for pid in _children(master)),
+        "postgres": sum(_cpu(int(pid)) for (pid,) in backends),
+        "locust": children.ru_utime + children.ru_stime,
+    }
 
 
 def run_phase(name: str, port: int, options: Options, env: dict[str, str]) -> Phase:
@@ -276,15 +367,18 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def table(phases: Sequence[Phase]) -> str:
-    header = ("phase", "request", "n", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    header = ("phase", "request", "n", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
+              "cpu django", "cpu pg", "cpu locust")  # fmt: skip
     lines = [header]
     for phase in phases:
         rows = [("all", phase.all), *sorted(phase.figures.get("by_name", {}).items())]
         for name, f in rows if len(rows) > 2 else rows[:1]:
+            cpu = phase.cpu_ms if name == "all" else {}
             lines.append((
                 phase.name, name, str(f.get("requests", 0)), str(f.get("errors", 0)),
                 _fmt(f.get("per_second")), _fmt(f.get("p50_ms")), _fmt(f.get("p95_ms")),
-                _fmt(f.get("p99_ms")), _fmt(f.get("max_ms")),
+                _fmt(f.get("p99_ms")), _fmt(f.get("max_ms")), _fmt(cpu.get("django"), 2),
+                _fmt(cpu.get("postgres"), 2), _fmt(cpu.get("locust"), 2),
             ))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join(
@@ -296,9 +390,17 @@ def table(phases: Sequence[Phase]) -> str:
     )
 
 
+def _server_cpu(phase: Phase | None) -> float | None:
+    """Server CPU per request (Django + PostgreSQL), ms."""
+    if phase is None or not phase.cpu_ms:
+        return None
+    return phase.cpu_ms.get("django", 0.0) + phase.cpu_ms.get("postgres", 0.0)
+
+
 def verdict(phases: dict[str, Phase]) -> dict[str, Any]:
     trivial = phases["trivial"].all.get("per_second")
     page = phases["page"].all.get("per_second") if "page" in phases else None
+    trivial_cpu, voting_cpu = _server_cpu(phases["trivial"]), _server_cpu(phases["capacity"])
     voting = phases["capacity"].all.get("per_second")
     ballots = phases["capacity"].figures.get("by_name", {}).get("confirm", {}).get("per_second")
     p95 = phases["meeting"].all.get("p95_ms")
@@ -311,6 +413,9 @@ def verdict(phases: dict[str, Phase]) -> dict[str, Any]:
         "ratio": ratio,
         "page_per_second": page,
         "ratio_to_page": voting / page if voting and page else None,
+        "trivial_cpu_ms": trivial_cpu,
+        "voting_cpu_ms": voting_cpu,
+        "cpu_ratio": trivial_cpu / voting_cpu if trivial_cpu and voting_cpu else None,
         "meeting_p95_ms": p95,
         "meeting_p99_ms": phases["meeting"].all.get("p99_ms"),
         "errors": errors,
@@ -348,10 +453,19 @@ def measure(options: Options) -> dict[str, Any]:
         flush=True,
     )
     phases: dict[str, Phase] = {}
-    with gunicorn(env, options.scratch, options.workers) as port:
+    with gunicorn(env, options.scratch, options.workers) as (port, master):
+        warmup_failed = warm_up(port, info, options.workers)
+        print(f"warm-up: {WARMUP_BALLOTS} ballots, {warmup_failed} failed requests", flush=True)
         for name in ("trivial", "page", "capacity", "meeting"):
             print(f"phase {name} …", flush=True)
+            before = cpu_seconds(master, database_url)
             phases[name] = run_phase(name, port, options, env)
+            after = cpu_seconds(master, database_url)
+            requests = int(phases[name].all.get("requests") or 0)
+            if requests:
+                phases[name].cpu_ms = {
+                    kind: (after[kind] - before[kind]) * 1000 / requests for kind in after
+                }
     checked = _run(
         [sys.executable, str(BENCH / "voting.py"), "check", "--plan", info["plan"]], env, 900
     )
@@ -374,9 +488,13 @@ def measure(options: Options) -> dict[str, Any]:
             k: info[k] for k in ("plan", "evaluation", "group", "codes_issued", "issue_seconds")
         }
         | {"assessees_per_ballot": len(info["form"]["assessees"])},
-        "phases": {name: {"figures": p.figures, "error": p.error} for name, p in phases.items()},
+        "phases": {
+            name: {"figures": p.figures, "error": p.error, "cpu_ms_per_request": p.cpu_ms}
+            for name, p in phases.items()
+        },
         "verdict": verdict(phases),
         "checks": checks,
+        "warmup": {"ballots": WARMUP_BALLOTS, "failed_requests": warmup_failed},
         "machine": {
             "cpus": os.cpu_count(),
             "load_average_before": load_before,
@@ -403,6 +521,13 @@ def print_report(report: dict[str, Any]) -> None:
         print(
             f"  reference: the log-in page {_fmt(v['page_per_second'])} req/s, voting "
             f"{_fmt(v['ratio_to_page'] * 100)} % of it"
+        )
+    if v.get("cpu_ratio") is not None:
+        print(
+            f"  server CPU per request (Django + PostgreSQL): trivial "
+            f"{_fmt(v['trivial_cpu_ms'], 2)} ms, voting {_fmt(v['voting_cpu_ms'], 2)} ms: "
+            f"a voting request costs {_fmt(1 / v['cpu_ratio'])}× a trivial one "
+            f"(CPU ratio {_fmt(v['cpu_ratio'] * 100)} %, load-independent)"
         )
     print(
         f"meeting of {report['users']} voters: p95 {_fmt(v['meeting_p95_ms'])} ms, p99 "

@@ -85,10 +85,16 @@ def test_office_opens_issues_watches_turnout_closes_and_counts(page: Page) -> No
     summary = page.locator("#summary")
     expect(summary).to_contain_text("网上 2 张")
     expect(summary).to_contain_text("不足 5 张，不单独显示")
+    expect(summary.locator("tr[data-group=leaders]")).to_contain_text("未收到选票")
+    expect(summary.locator("tr[data-group=staff] td").nth(3)).to_have_text("33%")  # final turnout
     shot(page, "evaluation-office-closed")
 
     page.get_by_role("button", name="计票").click()
     expect(page.locator("main h1 .ev-status")).to_have_text("已计票")
     assert Evaluation.objects.get(code="mz").status == "counted"
+    page.get_by_role("link", name="测评结果统计表 →").click()
+    expect(page.locator("#result-table")).to_contain_text("不足 5 票，不单独显示")  # 2 ballots
+    shot(page, "evaluation-office-results")
+    page.go_back()
     page.get_by_role("link", name="查看考核结果 →").click()
     expect(page).to_have_url(re.compile(r"/plans/2025-vote/$"))

@@ -143,7 +143,7 @@ def voting_code(code: str, *, client: str | None = None) -> VotingCode:
     rows = VotingCode.objects.select_related("group__evaluation__plan").filter(digest=digest)
     if client is not None:
         rows = rows.annotate(bad_codes=throttle.bad_codes_subquery(client))
-    row = rows.first()
+    row = next(iter(rows[:1]), None)  # digests are unique: no ORDER BY needed (``first``)
     if row is None:
         if client is not None and throttle.blocked(client):
             raise Throttled

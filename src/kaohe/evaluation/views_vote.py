@@ -22,6 +22,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join, json_script
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -94,7 +95,9 @@ def posted_marks(form: BallotForm, data: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
-_BLANK_ROWS: dict[BallotForm, str] = {}  # a blank ballot's rows per form (see _rows_html)
+# Per form, what every voter of the group gets alike: a blank ballot's rows and the form's
+# data for the page's script (see _rows_html).
+_BLANK_ROWS: dict[BallotForm, tuple[str, str]] = {}
 _BLANK_ROWS_KEPT = 256
 
 
@@ -116,34 +119,39 @@ def _rows(form: BallotForm, data: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _rows_html(form: BallotForm, data: Any = None) -> str:
-    """The ballot's rows (``_vote_rows.html``). A blank ballot's rows are the same for every
-    voter of the group, so they are rendered once per form and kept (the form is only kept
-    while the evaluation is open, and a changed form is another key): rendering 52 rows of
-    options was most of a ballot request. A ballot with values (edit, problems) is rendered
-    each time."""
+def _rows_html(form: BallotForm, data: Any = None) -> tuple[str, str]:
+    """The ballot's rows (``_vote_rows.html``) and the form's data for the page's script.
+
+    A blank ballot's rows and the script's data are the same for every voter of the group,
+    so they are made once per form and kept (the form is only kept while the evaluation is
+    open, and a changed form is another key): rendering 52 rows of options was most of a
+    ballot request. A ballot with values (edit, problems) is rendered each time.
+    """
     if data:
-        return render_to_string(
+        rows = render_to_string(
             "evaluation/_vote_rows.html", {"form": form, "rows": _rows(form, data)}
         )
-    html = _BLANK_ROWS.get(form)
-    if html is None:
-        html = render_to_string(
+        return rows, json_script(form.as_json(), "ballot-data")
+    kept = _BLANK_ROWS.get(form)
+    if kept is None:
+        rows = render_to_string(
             "evaluation/_vote_rows.html", {"form": form, "rows": _rows(form, {})}
         )
+        kept = (rows, json_script(form.as_json(), "ballot-data"))
         if len(_BLANK_ROWS) >= _BLANK_ROWS_KEPT:
             _BLANK_ROWS.clear()
-        _BLANK_ROWS[form] = html
-    return html
+        _BLANK_ROWS[form] = kept
+    return kept
 
 
 def _ballot_context(form: BallotForm, code: str, data: Any = None) -> dict[str, Any]:
     """The ballot page of ``form`` for ``code``, with the values posted so far."""
+    rows, script = _rows_html(form, _values(data))
     return {
         "form": form,
         "code": grouped(code),
-        "rows_html": _rows_html(form, _values(data)),
-        "form_json": form.as_json(),
+        "rows_html": rows,
+        "form_script": script,
         "top_share_percent": (
             f"{form.max_top_share * 100:g}%" if form.max_top_share is not None else None
         ),
@@ -157,14 +165,18 @@ def _values(data: Any) -> Any:
     return data if any(key == "p" or key.startswith("m.") for key in data) else None
 
 
-def _carried(data: Any) -> list[tuple[str, str]]:
-    """The ballot's posted fields, carried as hidden inputs by the confirmation page."""
-    return [
-        (key, value)
-        for key, values in data.lists()
-        if key not in ("code", "action", "csrfmiddlewaretoken")
-        for value in values
-    ]
+def _carried(data: Any) -> str:
+    """The ballot's posted fields as the confirmation page's hidden inputs."""
+    return format_html_join(
+        "",
+        '<input type="hidden" name="{}" value="{}">',
+        (
+            (key, value)
+            for key, values in data.lists()
+            if key not in ("code", "action", "csrfmiddlewaretoken")
+            for value in values
+        ),
+    )
 
 
 def _review(
@@ -242,7 +254,9 @@ def ballot(request: HttpRequest) -> HttpResponse:
         context = {
             "form": form,
             "code": grouped(code),
-            "review": _review(form, check.marks),
+            "review": format_html_join(
+                "\n", "<tr><td>{}</td><td>{}</td></tr>", _review(form, check.marks)
+            ),
             "carried": _carried(request.POST),
             "unmarked": len(form.assessees) - len([a for a, _ in check.marks if a is not None]),
         }

@@ -82,7 +82,10 @@ _PARTS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = (
         re.compile(r"免责 (?P<n>\d+) 个不计，其权重由同一目标的其他节点分担"),
         lambda g: _("免责 %(n)s 个不计，其权重由同一目标的其他节点分担") % g,
     ),
-    (re.compile(r"月度督查：没有督查评价，本项不计"), lambda g: _("月度督查：没有督查评价，本项不计")),
+    (
+        re.compile(r"月度督查：没有督查评价，本项不计"),
+        lambda g: _("月度督查：没有督查评价，本项不计"),
+    ),
     (
         re.compile(r"月度督查 (?P<v>\S+) 分：(?P<n>\d+) 次评价（(?P<tally>[^）]*)）"),
         lambda g: (

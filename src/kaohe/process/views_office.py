@@ -429,7 +429,9 @@ def feed(request: HttpRequest, plan_code: str) -> HttpResponse:
         messages.error(request, _("计算日期无效（应为 YYYY-MM-DD）。"))
         return redirect(dashboard_url)
     as_of = form.cleaned_data["as_of"]
-    preview = selectors_web.feed_preview(pp, plan_code, as_of) if as_of <= selectors_web.today() else None
+    preview = (
+        selectors_web.feed_preview(pp, plan_code, as_of) if as_of <= selectors_web.today() else None
+    )
     if preview is not None and request.POST.get("confirm") != "1":
         return render(
             request,
@@ -442,14 +444,18 @@ def feed(request: HttpRequest, plan_code: str) -> HttpResponse:
         messages.error(request, "；".join(error.messages))
         return redirect(dashboard_url)
     scored = sum(1 for value in scores.values() if value is not None)
-    text = _("已按 %(day)s 计算日常考核得分 P：%(scored)d / %(total)d 个考核对象有得分，已写入考核方案。") % {
+    text = _(
+        "已按 %(day)s 计算日常考核得分 P：%(scored)d / %(total)d 个考核对象有得分，已写入考核方案。"
+    ) % {
         "day": f"{as_of:%Y-%m-%d}",
         "scored": scored,
         "total": len(scores),
     }
     if preview is not None:
-        text += _("方案原有计算结果已失效") + (
-            _("，公布已撤回") if preview.published_at else ""
-        ) + _("：请重新计算（见下方“考核方案计算结果”）。")
+        text += (
+            _("方案原有计算结果已失效")
+            + (_("，公布已撤回") if preview.published_at else "")
+            + _("：请重新计算（见下方“考核方案计算结果”）。")
+        )
     messages.success(request, text)
     return redirect(f"{dashboard_url}?on={as_of:%Y-%m-%d}")

@@ -350,3 +350,12 @@ def test_who_froze_the_review_is_said_in_words(world: WebWorld) -> None:
     StageReview.objects.update(frozen_by="cli:root")
     html = world.client("office").get(f"{BASE}/review/").content.decode()
     assert "由 系统 冻结" in html and "cli:root" not in html
+
+
+def test_no_page_shows_a_docs_path(world: WebWorld) -> None:
+    """B6: users read the rule of P on the page (with the plan's weights), never a docs/ path."""
+    office = world.client("office")
+    for url in (f"{BASE}/", f"{BASE}/feedback/U1/"):
+        html = office.get(url).content.decode()
+        assert "docs/" not in html, url
+        assert "节点完成（60%）" in html or "节点完成 60%" in html, url

@@ -122,7 +122,7 @@ def test_the_inspection_grid_of_a_finished_year_opens_on_its_december(w: World) 
     """B3: the grid uses the plan year's last day, not the real today: no month of the next
     year is listed or opened."""
     html = _client(w.office).get(f"/office/process/{PLAN}/inspections/").content.decode()
-    assert "月度督查 <span class=\"muted\">2025-12" in html
+    assert '月度督查 <span class="muted">2025-12' in html
     months = re.findall(r'<option value="(\d{4}-\d\d)"', html)
     assert months and months[-1] == "2025-12" and all(m.startswith("2025-") for m in months)
     assert 'id="year-closed"' in html
@@ -170,6 +170,13 @@ def test_the_dashboard_and_the_grid_agree_on_december_of_a_finished_year(w: Worl
     client = _client(w.office)
     dashboard = client.get(f"/office/process/{PLAN}/").content.decode()
     table = dashboard[dashboard.index('id="month-inspections"') :]
-    due = sum(int(n) for n in re.findall(r'<td class="num">(\d+)</td><td class="num[^"]*">\d+</td></tr>', table))
+    due = sum(
+        int(n)
+        for n in re.findall(r'<td class="num">(\d+)</td><td class="num[^"]*">\d+</td></tr>', table)
+    )
     grid = client.get(f"/office/process/{PLAN}/inspections/?month=2025-12").content.decode()
-    assert due == 4 and "本月待督查 4" in grid and "逾期未督查" not in grid.split("<form method=\"post\"")[0]
+    assert (
+        due == 4
+        and "本月待督查 4" in grid
+        and "逾期未督查" not in grid.split('<form method="post"')[0]
+    )
