@@ -141,6 +141,18 @@ def _quota_below_gap(raw: dict[str, Any]) -> None:
 
 YAML_CASES = [
     YamlCase(
+        "year-out-of-range",
+        _set(("plan", "year"), 710304411429422084653056),  # found by schemathesis via the API
+        "plan.year",
+        ("年度", "不大于 9999"),
+    ),
+    YamlCase(
+        "count-beyond-32-bit",
+        _set(("evaluations", 0, "groups", 0, "min_ballots"), 2**40),
+        "evaluations[0].groups[0].min_ballots",
+        ("不大于 2147483647",),
+    ),
+    YamlCase(
         "unknown-indicator",
         _set(("data", "values", 0, "indicator"), "T99"),
         "data.values[0].indicator",

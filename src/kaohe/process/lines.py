@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 # The names of the parts, ratings and the default stage as the engine and the services write
 # them; rebuilt in the page's language where a line lists them.
@@ -147,4 +147,6 @@ def line_text(line: str) -> str:
     '另行研究'
     """
     # Translators: joins the parts of a line of P's explanation.
-    return _("；").join(_part(part) for part in line.split("；"))
+    # A context of its own: results' grade reasons join their parts with "；" too, translated
+    # differently (". "), and apps' catalogues share one namespace.
+    return pgettext("process line", "；").join(_part(part) for part in line.split("；"))

@@ -88,8 +88,14 @@ class Problems:
             return None
         return number
 
-    def integer(self, value: Any, path: Path, what: str, *, low: int) -> int | None:
-        number = self.number(value, path, what, low=low)
+    # The stored columns are 32-bit integers on PostgreSQL: a larger count is an input error,
+    # never a database failure.
+    INT_MAX = 2_147_483_647
+
+    def integer(
+        self, value: Any, path: Path, what: str, *, low: int, high: int = INT_MAX
+    ) -> int | None:
+        number = self.number(value, path, what, low=low, high=high)
         if number is None:
             return None
         if number != int(number):

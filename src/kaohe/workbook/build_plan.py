@@ -360,7 +360,7 @@ def build_plan(raw: Any, p: Problems) -> Plan:
     code = p.code(node, path) or ""
     year = 0
     if node.get("year") is not None:
-        year = p.integer(node["year"], (*path, "year"), "年度 year ", low=0) or 0
+        year = p.integer(node["year"], (*path, "year"), "年度 year ", low=0, high=9999) or 0
     else:
         p.add((*path, "year"), "缺少年度 year")
     kind = node.get("assessees", "units")
