@@ -69,3 +69,27 @@ def test_verdict_against_the_goals() -> None:
     assert not verdict["p95_met"]  # 300 ms is not under 300 ms
     assert not verdict["errors_met"] and verdict["errors"] == 1
     assert not verdict["ratio_met"]
+
+
+def test_verdict_reports_the_page_reference_and_the_cpu_ratio() -> None:
+    phases = {
+        "trivial": _phase("trivial", 1000.0, 50.0),
+        "page": _phase("page", 400.0, 90.0),
+        "capacity": _phase("capacity", 200.0, 2000.0),
+        "meeting": _phase("meeting", 40.0, 120.0),
+    }
+    phases["trivial"].cpu_ms = {"django": 0.5, "postgres": 0.0, "locust": 0.5}
+    phases["capacity"].cpu_ms = {"django": 4.0, "postgres": 1.0, "locust": 1.0}
+    verdict = voting.verdict(phases)
+    assert abs(verdict["ratio"] - 0.2) < 1e-9 and not verdict["ratio_met"]
+    assert abs(verdict["ratio_to_page"] - 0.5) < 1e-9
+    # server CPU (Django + PostgreSQL, not the load generator): 0.5 ms against 5 ms
+    assert abs(verdict["cpu_ratio"] - 0.1) < 1e-9
+    assert "cpu django" in voting.table(list(phases.values()))
+
+
+def test_cpu_of_a_process_is_read_from_proc() -> None:
+    import os
+
+    assert voting._cpu(os.getpid()) > 0.0
+    assert voting._cpu(2**22 + 12345) == 0.0  # no such process: nothing, no error

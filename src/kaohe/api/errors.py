@@ -72,6 +72,8 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 403:  # django-ninja's CSRF refusal
             return error(api, request, 403, "csrf", "CSRF 校验失败，请刷新页面后重试")
+        if isinstance(exc.__cause__, RequestInvalid):  # the body parser's refusal (NUL …)
+            return request_invalid(request, exc.__cause__)
         if exc.status_code == 400:
             return error(api, request, 400, "bad_request", "请求内容无法解析（应为 JSON）")
         return error(api, request, exc.status_code, "error", str(exc))

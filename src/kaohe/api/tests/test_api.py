@@ -68,6 +68,23 @@ def test_invalid_values_are_refused_per_row_and_nothing_is_saved(client_of: Clie
     assert Computation.objects.filter(plan__code=PLAN).exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"values": {"\x00U": "A"}},  # in a key (schemathesis found this one as a 500 on PG)
+        {"values": {OWN: "A\x00"}},  # in a value
+    ],
+)
+def test_a_nul_character_is_invalid_input_not_a_server_error(
+    client_of: Clients, body: dict[str, object]
+) -> None:
+    before = stored_values(PLAN, "T2.2")
+    answer = send(client_of("office"), "put", f"/api/plans/{PLAN}/indicators/T2.2/values", body)
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["problems"][0]["message"]
+    assert stored_values(PLAN, "T2.2") == before
+
+
 def test_saved_values_make_results_stale(client_of: Clients) -> None:
     answer = send(
         client_of("assessor"),
