@@ -333,6 +333,19 @@ def test_json_syntax_error(tmp_path: Path) -> None:
     assert "JSON 语法错误" in problems[0].message
 
 
+def test_nul_character_is_located(tmp_path: Path) -> None:
+    """A NUL (raw or JSON's escape) is refused with its line: PostgreSQL cannot store it."""
+    path = tmp_path / "doc.json"
+    path.write_text('{"version": 1,\n "plan": {"code": "x\\u0000"}\n}', encoding="utf-8")
+    assert_reported(problems_of([path]), f"{path} 第 2 行", "NUL")
+    plan, parts = _split(tmp_path)
+    values = parts["values"]
+    values[1]["indicator"] = "T\x001"
+    csv_path = tmp_path / "values.csv"
+    csv_path.write_text(values_csv(values), encoding="utf-8")
+    assert_reported(problems_of([plan, csv_path]), f"{csv_path} 第 3 行", "NUL")
+
+
 def test_not_a_mapping(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- 1\n- 2\n", encoding="utf-8")

@@ -22,7 +22,7 @@ from kaohe.errors import Problem
 from kaohe.workbook.build_values import TABLE_ROW
 from kaohe.workbook.fmt_cells import format_scalar, mark_text, number_or_text
 from kaohe.workbook.fmt_locate import Origins, RowOrigin
-from kaohe.workbook.text_checks import MANY_DISTINCT, needs_trim
+from kaohe.workbook.text_checks import MANY_DISTINCT, needs_trim, nul_problem
 
 VALUE_COLUMNS = ("assessee", "indicator", "value")
 EVENT_COLUMNS = ("assessee", "type", "points", "item", "effect", "reason")
@@ -117,6 +117,10 @@ def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[P
         text = decode(path.read_bytes())
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
+        return
+    nul = nul_problem(name, text)
+    if nul is not None:
+        problems.append(nul)
         return
     if not (
         table == "values"

@@ -19,6 +19,7 @@ import yaml
 from kaohe.errors import InputError, Locate, Problem
 from kaohe.workbook.csvio import read_csv
 from kaohe.workbook.fmt_locate import Origins
+from kaohe.workbook.text_checks import nul_problem
 
 if TYPE_CHECKING:
     from kaohe.engine.model import Document
@@ -73,6 +74,10 @@ def _read_yaml(path: Path, doc: dict[str, Any], origins: Origins, problems: list
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, f"无法读取（应为 UTF-8 编码的文本）：{error}"))
+        return
+    nul = nul_problem(name, text)
+    if nul is not None:
+        problems.append(nul)
         return
     try:
         loaded = json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from kaohe.errors import Problem
+
 # Mark columns whose distinct values are many: scanned rather than made unique.
 MANY_DISTINCT = frozenset({"ballot", "assessee"})
 
@@ -38,3 +40,21 @@ def has_blank(values: pl.Series, *, many: bool) -> bool:
     if many:
         return bool((~values.str.contains(r"\S")).any())
     return bool((values.unique().drop_nulls().str.strip_chars() == "").any())
+
+
+def nul_problem(name: str, text: str) -> Problem | None:
+    """The line of a NUL character (raw, or JSON's ``\\u0000`` escape), which no cell or name
+    may hold: PostgreSQL cannot store it, so it is an input error, never a database failure.
+
+    >>> nul_problem("a.json", '{"x": 1,\\n "y": "\\\\u0000"}')
+    Problem(where='a.json 第 2 行', message='含有 NUL 控制字符（\\\\u0000），文本中不能有此字符')
+    >>> nul_problem("a.csv", "a,b") is None
+    True
+    """
+    at = text.find("\x00")
+    if at < 0 and name.lower().endswith(".json"):
+        at = text.find("\\u0000")
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return Problem(f"{name} 第 {line} 行", "含有 NUL 控制字符（\\u0000），文本中不能有此字符")
