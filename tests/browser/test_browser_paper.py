@@ -28,7 +28,12 @@ def clerks(server: str) -> tuple[str, str]:
 
 
 def _type_ballot(page: Page, serial: str | None, keys: str) -> None:
-    """Type a ballot as a clerk does: the serial (or accept the one filled in), the keys, Enter."""
+    """Type a ballot as a clerk does: the serial (or accept the one filled in), the keys, Enter.
+
+    It waits for paper.js first: the script places the focus when it starts, and a key typed
+    before that could land in another field (the test once typed the serial into the grid).
+    """
+    page.locator("html[data-paper-ready]").wait_for(state="attached", timeout=WAIT_MS)
     if serial is not None:
         page.locator("#f-serial").focus()
         page.keyboard.press("Control+A")

@@ -119,7 +119,7 @@
 
   // Where the clerk goes on: the first field with an error, else the first key when the
   // serial is already there (the next one, filled in), else the serial.
-  function place(root) {
+  function place(root, onLoad) {
     var grid = root.querySelector(GRID);
     if (!grid) return;
     var labels = options(grid);
@@ -127,6 +127,9 @@
       var kind = input.getAttribute("data-paper-key");
       if (kind === "grade" || kind === "dimensions") showLabel(input, labels);
     });
+    // A fast clerk may start typing before this script has run: leave the focus where it is
+    // once they have (selected, typed, or moved on), or their keys would land in another field.
+    if (onLoad && !untouched()) return;
     var list = keys(grid);
     var invalid = grid.querySelector(KEY + "[aria-invalid=true]");
     if (invalid) {
@@ -139,11 +142,23 @@
     }
   }
 
+  // Whether the focus is still where the page put it (the serial, as rendered, no selection).
+  function untouched() {
+    var active = document.activeElement;
+    if (!(active instanceof HTMLInputElement) || !active.matches(KEY)) return true;
+    if (active.getAttribute("data-paper-key") !== "serial") return false;
+    return active.value === active.defaultValue && active.selectionStart === active.selectionEnd;
+  }
+
   // After htmx has settled the swap (it focuses the autofocus field itself on settling).
-  document.addEventListener("htmx:afterSettle", function () { place(document); });
+  function ready() {
+    place(document, true);
+    document.documentElement.setAttribute("data-paper-ready", ""); // for tests: keys handled
+  }
+  document.addEventListener("htmx:afterSettle", function () { place(document, false); });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { place(document); });
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    place(document);
+    ready();
   }
 })();
