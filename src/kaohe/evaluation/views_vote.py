@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join, json_script
@@ -68,28 +68,29 @@ def _start(
     return _private(render(request, "evaluation/vote_start.html", context, status=status))
 
 
-def posted_marks(form: BallotForm, data: Any) -> list[tuple[str, Any]]:
+def posted_marks(form: BallotForm, data: QueryDict) -> list[tuple[str, Any]]:
     """The marks of a posted ballot form as (assessee, value) pairs, in the form's order
     (fields ``m.<code>``, ``m.<code>.<dimension>``, worst picks ``p``), plus any field naming
-    an assessee outside the ballot, so the check reports it."""
+    an assessee outside the ballot, so the check reports it. A field posted twice gives two
+    pairs, so the check refuses the duplicate instead of the last value silently winning."""
     codes = [code for code, _, _ in form.assessees]
     pairs: list[tuple[str, Any]] = []
     if form.is_worst:
         picks = data.getlist("p")
-        pairs = [(code, True) for code in codes if code in picks]
+        pairs = [(code, True) for code in codes for _ in range(picks.count(code))]
         pairs += [(code, True) for code in picks if code not in codes]
         return pairs
     dims = [name for name, _ in form.dimensions]
     for code in codes:
         if form.form == "dimensions":
-            rated = {d: data.get(f"m.{code}.{d}", "") for d in dims}
-            rated = {d: v for d, v in rated.items() if v.strip()}
+            posted = {d: [v for v in data.getlist(f"m.{code}.{d}") if v.strip()] for d in dims}
+            rated = {d: values[-1] for d, values in posted.items() if values}
             if rated:
-                pairs.append((code, rated))
+                copies = max(len(values) for values in posted.values())
+                pairs.extend((code, rated) for _ in range(copies))
         else:
-            value = data.get(f"m.{code}", "")
-            if value.strip():
-                pairs.append((code, value))
+            values = [v for v in data.getlist(f"m.{code}") if v.strip()]
+            pairs.extend((code, value) for value in values)
     strangers = {key.split(".")[1] for key in data if key.startswith("m.") and key.count(".") >= 1}
     pairs += [(code, data.get(f"m.{code}", "?")) for code in sorted(strangers - set(codes))]
     return pairs

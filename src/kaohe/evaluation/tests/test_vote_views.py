@@ -74,6 +74,11 @@ def test_the_whole_flow_without_a_script(voting: Voting) -> None:
         ("mz", "staff", {}, "空白票"),
         ("dn", "all", {"m.P01.德": "优秀", "m.P01.能": "称职"}, "缺少"),
         ("zc", "all", {"p": ["P01", "P02", "P03"]}, "最多可选 2 个"),
+        # A field posted twice is a duplicate, never "the last value wins" (found in review).
+        ("pf", "jury", {"m.P01": ["90", "80"]}, "重复出现"),
+        ("mz", "staff", {"m.P01": ["优秀", "称职"]}, "重复出现"),
+        ("zc", "all", {"p": ["P01", "P01"]}, "重复出现"),
+        ("dn", "all", {f"m.P01.{d}": ["称职", "优秀"] for d in "德能勤绩廉"}, "重复出现"),
     ],
 )
 def test_invalid_ballots_are_refused_and_never_stored(
