@@ -160,6 +160,12 @@ def compare(request: HttpRequest, batch_id: int) -> HttpResponse:
         raise Http404("该批次为单人录入，无需核对")
     form = paper_selectors.batch_page(record, request.user)["form"]
     names = form.names()
+    # The clerk's own entries: a difference links to the entry to correct in their round.
+    mine = dict(
+        PaperEntry.objects.filter(batch=record, clerk_id=request.user.pk).values_list(
+            "serial", "pk"
+        )
+    )
     differences = [
         {
             "serial": d.serial,
@@ -167,6 +173,7 @@ def compare(request: HttpRequest, batch_id: int) -> HttpResponse:
             "code": d.assessee or "",
             "first": d.first,
             "second": d.second,
+            "edit": mine.get(d.serial),
         }
         for d in paper.batch_compare(record)
     ]

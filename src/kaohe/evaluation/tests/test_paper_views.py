@@ -109,6 +109,14 @@ def test_double_entry_pages(plan: Plan, clerks: tuple[User, User]) -> None:
     text = _text(one.get(compare).content.decode())
     assert "2 处不一致" in text
     assert "河口镇 A02 选 —" in text and "石桥乡 A03 — 选" in text
+    # Each clerk is linked to the entry to correct in their own round, and to no one else's.
+    mine = PaperEntry.objects.get(round=2)
+    theirs = PaperEntry.objects.get(round=1)
+    html = two.get(compare).content.decode()
+    assert f"?edit={mine.pk}" in html and f"?edit={theirs.pk}" not in html
+    onlooker = _client(User.objects.create(username="c4", role="office")).get(compare)
+    assert onlooker.status_code == 200 and "2 处不一致" in _text(onlooker.content.decode())
+    assert "修改我的录入" not in onlooker.content.decode()
     response = one.post(f"/paper/batches/{batch.pk}/commit/", follow=True)
     assert "不一致" in response.content.decode() and not Ballot.objects.exists()
     entry = PaperEntry.objects.get(round=2)

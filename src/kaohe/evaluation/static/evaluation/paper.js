@@ -103,6 +103,12 @@
     if (!grid || (kind !== "grade" && kind !== "dimensions")) return;
     var labels = options(grid);
     showLabel(input, labels);
+    // A key that names no option stays selected: the clerk's next key replaces it instead of
+    // being appended to it ("7" then "2" must read 2, not 72).
+    if (/^\d$/.test(input.value) && +input.value > labels.length) {
+      input.select();
+      return;
+    }
     // One key per mark: a single digit that names an option moves on (with ten or more
     // options a digit may be the first of two, so the clerk moves on with Tab).
     if (labels.length < 10 && /^\d$/.test(input.value) && +input.value <= labels.length) {
