@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,9 @@ CODES_FILE = os.environ.get("KAOHE_BENCH_CODES", "")
 TRIVIAL_REQUESTS = int(os.environ.get("KAOHE_BENCH_REQUESTS", "2000"))
 SUMMARY = os.environ.get("KAOHE_BENCH_SUMMARY", "")
 START_PATH = "/v/"
-BALLOT_PATH = "/v/ballot/"
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_PATH = "/api/vote/form"
+CAST_PATH = "/api/vote/ballots"
+RECEIPT_LENGTH = 19  # XXXX-XXXX-XXXX-XXXX
 
 
 def _codes() -> list[str]:
@@ -134,18 +135,21 @@ class TrivialUser(FastHttpUser):
 
 
 class Voter(FastHttpUser):
-    """One phone on the ballot pages (/v/, the plain form flow the page's script also
-    posts): opens the start page once (CSRF cookie and token), then per ballot posts the code
-    (→ the group's ballot), the filled-in ballot for review (→ the confirmation page) and the
-    confirmation (→ the receipt). `capacity` voters do that back to back with fresh codes
-    until none are left; `meeting` voters vote once, filling the ballot in for a while."""
+    """One phone doing what the ballot page's script does (vote.js, docs/voting.md): opens the
+    start page once, then per ballot posts the code to /api/vote/form (→ the group's form as
+    JSON, from which the script draws the ballot) and the filled-in ballot to
+    /api/vote/ballots (→ the receipt); the confirmation step is the script's, no request.
+    `capacity` voters do that back to back with fresh codes until none are left; `meeting`
+    voters vote once, filling the ballot in for a while. Static files (vote.js, the CSS) are
+    not requested: a deployment serves them from the web server in front of gunicorn (DEBUG
+    off, Django serves none) and the phone caches them."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
         self.rng = random.Random(id(self))
         self.once = PHASE == "meeting"
-        self.token = ""
+        self.ready = False
         # A meeting voter holds its code from the start; a user locust tops up after every
         # code was taken is no voter and sends nothing.
         self.held = _take() if self.once else None
@@ -153,33 +157,36 @@ class Voter(FastHttpUser):
             _stop_if_done()
             raise StopUser()
         with self.client.get(START_PATH, name="start", catch_response=True) as response:
-            found = CSRF.search(response.text or "")
-            if response.status_code != 200 or found is None:
-                response.failure(f"HTTP {response.status_code}: no CSRF token")
+            if response.status_code != 200 or 'id="code-form"' not in (response.text or ""):
+                response.failure(f"HTTP {response.status_code}: no start page")
             else:
-                self.token = found.group(1)
+                self.ready = True
 
-    def _post(self, path: str, name: str, data: dict[str, str], expect: str) -> bool:
-        with self.client.post(
-            path,
-            data=data,
-            headers={"Referer": self.host + START_PATH},
-            name=name,
-            catch_response=True,
-        ) as response:
-            body = response.text or ""
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}: {body[-160:]}")
-                return False
-            if expect not in body:
-                response.failure(f"{name}: page without {expect!r}")
-                return False
-        return True
+    def _post(
+        self, path: str, name: str, payload: dict[str, Any], status: int, check: Check
+    ) -> Any:
+        """POST ``payload`` as JSON; the answer's JSON, or None after recording a failure (a
+        wrong status, not JSON, or what ``check`` finds wrong with it)."""
+        with self.client.post(path, json=payload, name=name, catch_response=True) as response:
+            text = response.text or ""
+            if response.status_code != status:
+                response.failure(f"HTTP {response.status_code}: {text[-160:]}")
+                return None
+            try:
+                answer = json.loads(text)
+            except ValueError:
+                response.failure(f"{name}: not JSON")
+                return None
+            problem = check(answer)
+            if problem:
+                response.failure(f"{name}: {problem}")
+                return None
+            return answer
 
     @task
     def vote(self) -> None:
         index = self.held if self.once else _take()
-        if index is not None and not self.token:  # no start page, no ballot: give it back
+        if index is not None and not self.ready:  # no start page, no ballot: give it back
             _finish()
             index = None
         if index is None:
@@ -193,16 +200,28 @@ class Voter(FastHttpUser):
             raise StopUser()
 
     def _ballot(self, code: str) -> None:
-        base = {"csrfmiddlewaretoken": self.token, "code": code}
-        if not self._post(START_PATH, "code", base, 'id="ballot-form"'):
+        form = self._post(FORM_PATH, "form", {"code": code}, 200, _whole_form)
+        if form is None:
             return
         if self.once:
             gevent.sleep(self.rng.uniform(*SETUP["reading_seconds"]))
-        fields = {f"m.{a}": o for a, o in marks_for(SETUP["form"], self.rng).items()}
-        review = base | fields | {"action": "review"}
-        if self._post(BALLOT_PATH, "review", review, 'id="confirm-button"'):
-            confirm = base | fields | {"action": "confirm"}
-            self._post(BALLOT_PATH, "confirm", confirm, 'id="receipt-id"')
+        marks = [{"assessee": a, "value": o} for a, o in marks_for(SETUP["form"], self.rng).items()]
+        self._post(CAST_PATH, "ballot", {"code": code, "marks": marks}, 201, _receipt)
+
+
+Check = Callable[[Any], str | None]
+
+
+def _whole_form(answer: Any) -> str | None:
+    if len(answer.get("assessees", ())) != len(SETUP["form"]["assessees"]):
+        return "a form without the group's assessees"
+    return None
+
+
+def _receipt(answer: Any) -> str | None:
+    if len(str(answer.get("receipt", ""))) != RECEIPT_LENGTH:
+        return "an answer without a receipt"
+    return None
 
 
 # Only the phase's own user class is offered to locust.

@@ -50,7 +50,7 @@ def test_summary_counts_errors_and_throughput() -> None:
 
 def _phase(name: str, per_second: float, p95: float, errors: int = 0) -> voting.Phase:
     figures = {"requests": 100, "errors": errors, "per_second": per_second, "p95_ms": p95}
-    return voting.Phase(name, {"all": figures, "by_name": {"confirm": {"per_second": 3.0}}})
+    return voting.Phase(name, {"all": figures, "by_name": {"ballot": {"per_second": 3.0}}})
 
 
 def test_verdict_against_the_goals() -> None:

@@ -8,12 +8,13 @@ One run, one server, one database (`kaohe_bench_voting`, dropped and rebuilt eac
   trivial   baseline: USERS users request /healthz back to back (a tiny view: the whole
             middleware stack, no database, no template), TRIVIAL_REQUESTS requests in all
   page      the same with the log-in page (no database, the site layout): a reference
-  capacity  USERS phones on the ballot pages (/v/: the start page once, then per ballot the
-            code → the ballot, the review → the confirmation page, the confirm → the
-            receipt) vote back to back with fresh codes, CAPACITY ballots in all: the voting
-            throughput (requests/s over all the voters' requests), compared with the trivial
-  meeting   USERS voters open their ballots over ARRIVAL_S seconds (code → ballot), fill it
-            in for READING_S seconds, review and confirm once: the latency a voter sees
+  capacity  USERS phones doing what the ballot page's script does (vote.js: the start page
+            /v/ once, then per ballot POST /api/vote/form with the code → the group's form
+            as JSON, POST /api/vote/ballots with the ballot → the receipt) vote back to back
+            with fresh codes, CAPACITY ballots in all: the voting throughput (requests/s
+            over all the voters' requests), compared with the trivial
+  meeting   USERS voters open their ballots over ARRIVAL_S seconds (code → form), fill it
+            in for READING_S seconds, confirm and send it once: the latency a voter sees
             (p95, p99) at a pace far above a real meeting hall's
   check     untimed: every accepted ballot is in the box (codes used = slots cast = ballots),
             then close and count through the services
@@ -55,7 +56,7 @@ DATABASE = "kaohe_bench_voting"
 
 USERS = 500
 TRIVIAL_REQUESTS = 5_000
-CAPACITY = 1_000  # ballots cast back to back (each: code, review and confirm requests)
+CAPACITY = 1_000  # ballots cast back to back (each: a form and a ballot request)
 WORKERS = 4
 PHASE_LIMIT_S = 180.0  # hard limit of one locust phase
 ARRIVAL_S = 30.0  # meeting: the voters open their ballots over this many seconds
@@ -246,7 +247,8 @@ def warm_up(port: int, info: dict[str, Any], workers: int) -> int:
     """Untimed, before the phases: every kind of request, a few at a time so that every worker
     serves some (imports, translations, templates, the group's form are loaded on a worker's
     first requests). Without it the first phase — the trivial baseline — pays for the
-    workers' start and looks slower than it is. Returns the number of failed requests."""
+    workers' start and looks slower than it is. Every fourth ballot goes through the plain
+    pages (the flow without the script). Returns the number of failed requests."""
     import random
     from concurrent.futures import ThreadPoolExecutor
     from urllib.parse import urlencode
@@ -255,32 +257,52 @@ def warm_up(port: int, info: dict[str, Any], workers: int) -> int:
     from voting_figures import marks_for
 
     codes = Path(info["codes"]["warmup"]).read_text(encoding="utf-8").split()
-    form = "application/x-www-form-urlencoded"
 
-    def vote(code: str) -> int:
-        client = Client(port)
-        failed = sum(client.get(path).status != 200 for path in (TRIVIAL_PATH, PAGE_PATH))
+    def pages(client: Client, code: str, marks: dict[str, str]) -> int:
         start = client.get("/v/")
         token = CSRF_FIELD.search(start.body.decode("utf-8", errors="replace"))
         if start.status != 200 or token is None:
-            return failed + 1
+            return 1
         base = {"csrfmiddlewaretoken": token.group(1), "code": code}
-        marks = {f"m.{a}": o for a, o in marks_for(info["form"], random.Random(code)).items()}
-        headers = {"Content-Type": form, "Referer": f"http://127.0.0.1:{port}/v/"}
+        fields = {f"m.{a}": o for a, o in marks.items()}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{port}/v/",
+        }
+        failed = 0
         for path, data in (
             ("/v/", base),
-            ("/v/ballot/", base | marks | {"action": "review"}),
-            ("/v/ballot/", base | marks | {"action": "confirm"}),
+            ("/v/ballot/", base | fields | {"action": "review"}),
+            ("/v/ballot/", base | fields | {"action": "confirm"}),
         ):
-            try:
-                answer = client.request("POST", path, urlencode(data).encode(), headers)
-            except (ClientError, OSError):
-                return failed + 1
+            answer = client.request("POST", path, urlencode(data).encode(), headers)
             failed += answer.status != 200
         return failed
 
+    def script(client: Client, code: str, marks: dict[str, str]) -> int:
+        headers = {"Content-Type": "application/json"}
+        ballot = {"code": code, "marks": [{"assessee": a, "value": o} for a, o in marks.items()]}
+        failed = client.get("/v/").status != 200
+        for path, data, status in (
+            ("/api/vote/form", {"code": code}, 200),
+            ("/api/vote/ballots", ballot, 201),
+        ):
+            answer = client.request("POST", path, json.dumps(data).encode(), headers)
+            failed += answer.status != status
+        return failed
+
+    def vote(numbered: tuple[int, str]) -> int:
+        number, code = numbered
+        client = Client(port)
+        failed = sum(client.get(path).status != 200 for path in (TRIVIAL_PATH, PAGE_PATH))
+        marks = marks_for(info["form"], random.Random(code))
+        try:
+            return failed + (pages if number % 4 == 0 else script)(client, code, marks)
+        except (ClientError, OSError):
+            return failed + 1
+
     with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as pool:
-        return sum(pool.map(vote, codes))
+        return sum(pool.map(vote, enumerate(codes)))
 
 
 def _cpu(pid: int) -> float:
@@ -402,7 +424,7 @@ def verdict(phases: dict[str, Phase]) -> dict[str, Any]:
     page = phases["page"].all.get("per_second") if "page" in phases else None
     trivial_cpu, voting_cpu = _server_cpu(phases["trivial"]), _server_cpu(phases["capacity"])
     voting = phases["capacity"].all.get("per_second")
-    ballots = phases["capacity"].figures.get("by_name", {}).get("confirm", {}).get("per_second")
+    ballots = phases["capacity"].figures.get("by_name", {}).get("ballot", {}).get("per_second")
     p95 = phases["meeting"].all.get("p95_ms")
     errors = sum(int(p.all.get("errors", 0)) for p in phases.values())
     ratio = voting / trivial if voting and trivial else None

@@ -35,7 +35,10 @@ class TextParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
-        if _holds_nul(data):
+        # json.loads refuses raw control characters in strings, so a NUL can only come as the
+        # escape \u0000: a body without that text needs no walk (a 52-mark ballot's walk
+        # was ≈ 0.3 ms).
+        if b"\\u0000" in request.body and _holds_nul(data):
             raise ValidationError([{"loc": ("body",), "msg": "文本不能包含 NUL 字符（\\u0000）"}])
         return data
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join, json_script
@@ -66,6 +67,20 @@ def _start(
 ) -> HttpResponse:
     context = {"error": error, "code": code}
     return _private(render(request, "evaluation/vote_start.html", context, status=status))
+
+
+# The start page as every voter first gets it (no error, no code), rendered once per process
+# with a stand-in for the CSRF token: with the script it is the whole voting page, opened once
+# by every voter, and nothing on it depends on the request but the token.
+_TOKEN_STAND_IN = "kaohe-csrf-token-stand-in"
+_START_PAGE: list[str] = []
+
+
+def _start_page(request: HttpRequest) -> str:
+    if not _START_PAGE:
+        context = {"error": None, "code": "", "csrf_token": _TOKEN_STAND_IN}
+        _START_PAGE.append(render_to_string("evaluation/vote_start.html", context))
+    return _START_PAGE[0].replace(_TOKEN_STAND_IN, get_token(request))
 
 
 def posted_marks(form: BallotForm, data: QueryDict) -> list[tuple[str, Any]]:
@@ -217,7 +232,7 @@ def _code_of(request: HttpRequest) -> tuple[str, VotingCode] | HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """The code: typed, or put in by the script from the URL fragment."""
     if request.method == "GET":
-        return _start(request)
+        return _private(HttpResponse(_start_page(request)))
     checked = _code_of(request)
     if isinstance(checked, HttpResponse):
         return checked

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
-from kaohe.evaluation import ballot_form, views_vote
-from kaohe.evaluation.codes import issue_codes
-from kaohe.evaluation.models import Evaluation, RaterGroup, SealedBallot
+from kaohe.api import voting as voting_api
+from kaohe.evaluation import ballot_form, casting, throttle, views_vote
+from kaohe.evaluation.codes import code_digest, issue_codes
+from kaohe.evaluation.models import Evaluation, RaterGroup, SealedBallot, VotingCode
 from kaohe.evaluation.services import evaluation_open
 from kaohe.plans.models import Plan, PlanAssessee
 
@@ -30,6 +32,7 @@ def opened(db: None) -> Voting:
     evaluation_open(evaluation=voting.evaluation("mz"), actor="test")
     ballot_form._FORMS.clear()
     views_vote._BLANK_ROWS.clear()
+    voting_api._FORM_JSON.clear()
     return voting
 
 
@@ -93,3 +96,98 @@ def test_the_kept_blank_rows_never_carry_a_voters_values(opened: Voting) -> None
     again = client.post("/v/", {"code": issued[1].code}).content.decode()
     assert "checked" not in again and issued[1].code in again
     assert issued[0].code not in again  # nor the other voter's code
+
+
+def _fields_of(instance: Any) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_the_written_out_look_up_gives_what_the_orm_gives(opened: Voting) -> None:
+    """``casting._lookup`` (one statement written once per process) reads the code, its group,
+    evaluation and plan with every value as the ORM converts it (JSON, dates, decimals), and
+    the client's bad codes of the current window."""
+    issued = issue_codes(group=opened.group("mz", "staff"), count=1)[0]
+    digest = code_digest(issued.code)
+    client = "client-digest"
+    row, bad = casting._lookup(digest, client)
+    orm = VotingCode.objects.select_related("group__evaluation__plan").get(digest=digest)
+    for mine, theirs in (
+        (row, orm),
+        (row.group, orm.group),
+        (row.group.evaluation, orm.group.evaluation),
+        (row.group.evaluation.plan, orm.group.evaluation.plan),
+    ):
+        assert type(mine) is type(theirs) and _fields_of(mine) == _fields_of(theirs)
+        assert not mine.get_deferred_fields()
+    assert isinstance(row.group.assessees, list) and row.group.evaluation.options["优秀"] == 100
+    assert bad is None and casting._lookup(digest, None) == (row, None)
+    for _ in range(3):
+        throttle.record_bad(client)
+    assert casting._lookup(digest, client)[1] == 3 == throttle.bad_codes(client)
+    assert casting._lookup(code_digest("3467-ACDE-FGHJ"), client) is None
+
+
+def test_the_form_json_is_made_once_per_form_and_follows_the_form(opened: Voting) -> None:
+    issued = issue_codes(group=opened.group("mz", "staff"), count=2)
+    client = Client()
+    answer = client.post("/api/vote/form", {"code": issued[0].code}, "application/json")
+    data = answer.json()
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/json")
+    assert data["plan_name"] == opened.plan.name and data["top_num_den"] == [3, 10]
+    assert [a["code"] for a in data["assessees"]] == ["P01", "P02", "P03", "P04", "P05", "P06"]
+    form = ballot_form.group_form(opened.group("mz", "staff"))
+    assert voting_api._FORM_JSON[form] == answer.content  # kept, and what was sent
+    again = client.post("/api/vote/form", {"code": issued[1].code}, "application/json")
+    assert again.content == answer.content and len(voting_api._FORM_JSON) == 1
+    Evaluation.objects.filter(pk=form.evaluation_id).update(max_top_share=0.25)
+    changed = client.post("/api/vote/form", {"code": issued[1].code}, "application/json").json()
+    assert changed["top_num_den"] == [1, 4] and changed["max_top_share"] == 0.25
+
+
+def test_the_kept_start_page_carries_each_visitors_own_token(opened: Voting) -> None:
+    """The start page is rendered once per process; its CSRF token is the visitor's, so the
+    plain form (without the script) still posts."""
+    code = issue_codes(group=opened.group("mz", "staff"), count=1)[0].code
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        page = client.get("/v/")
+        html = page.content.decode()
+        assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+        assert views_vote._TOKEN_STAND_IN not in html and "csrftoken" in page.cookies
+        token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        tokens.append(token)
+        ballot = client.post("/v/", {"code": code, "csrfmiddlewaretoken": token})
+        assert ballot.status_code == 200 and 'id="ballot-form"' in ballot.content.decode()
+    assert tokens[0] != tokens[1]
+    refused = Client(enforce_csrf_checks=True).post("/v/", {"code": code})
+    assert refused.status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_voting_statements_are_prepared_once_per_session() -> None:
+    """Prepared on first use in a session, kept through a rollback, made again on a new
+    connection; the answers are those of plain statements."""
+    voting = ballot_fixtures.load_voting_plan()
+    issued = issue_codes(group=voting.group("mz", "staff"), count=3)
+
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            return {name for (name,) in cursor.fetchall() if name.startswith("kaohe_vote_")}
+
+    connection.close()  # a session of its own (earlier tests' session prepared them too)
+    with transaction.atomic():
+        casting.voting_code(issued[0].code)
+        transaction.set_rollback(True)
+    assert prepared() == {"kaohe_vote_code"}
+    casting.cast_ballot(code=issued[0].code, marks=GOOD)
+    assert prepared() == {"kaohe_vote_code", "kaohe_vote_used", "kaohe_vote_fill"}
+    with pytest.raises(casting.CodeUsed):
+        casting.cast_ballot(code=issued[0].code, marks=GOOD)
+    connection.close()
+    assert casting.voting_code(issued[1].code).group.code == "staff"
+    assert prepared() == {"kaohe_vote_code"}  # a new session: made again
+    casting.cast_ballot(code=issued[1].code, marks=GOOD)
+    assert SealedBallot.objects.filter(cast=True).count() == 2
