@@ -109,6 +109,8 @@ def build_values(
     values: dict[tuple[str, str], Value] = {}
     seen: dict[tuple[str, str], Path] = {}
     items = p.items_list(raw, ("data", "values"), "values ")
+    if items.count(TABLE_ROW) == len(items):
+        items = []  # every row is in the table (a values.csv): no list item to check
     table = ValueRows(rows, p, assessees, nodes) if rows is not None else None
     # Where a key first appears in the table, for the list items after it (duplicates).
     earlier = table.first_rows(items) if table is not None else {}

@@ -16,7 +16,7 @@ import polars as pl
 from kaohe.engine.model import MARK_COLUMNS, MARK_SCHEMA, Evaluation, empty_marks
 from kaohe.errors import Path
 from kaohe.workbook.build_common import Problems, show
-from kaohe.workbook.text_checks import MANY_DISTINCT, has_blank
+from kaohe.workbook.text_checks import blank_columns, has_blank
 
 # Per check, at most this many rows of a big frame are reported one by one; the rest are
 # summed up in one problem, so a wrong 5-million-row file does not print 5 million lines.
@@ -180,30 +180,31 @@ def frame_ballots(
     )
     # Empty cells are missing values, as in every CSV table of the workbook. The checks
     # below look at the few distinct codes first and filter the millions of rows only to
-    # report a problem (a province's ballots.csv is 5 million marks).
-    blank = [
-        c
-        for c in ("evaluation", "group", "ballot", "assessee")
-        if has_blank(df.get_column(c), many=c in MANY_DISTINCT)
-    ]
+    # report a problem (a province's ballots.csv is 5 million marks). The (evaluation,
+    # group) pairs, nulls kept, give those two columns' distinct values (and the
+    # evaluations named).
+    combinations = df.group_by("evaluation", "group").agg()
+    blank = [c for c in ("evaluation", "group") if has_blank(combinations[c], many=False)]
+    blank += blank_columns(df, ("ballot", "assessee"))
     if blank:
         df = df.with_columns(
             pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
             for c in blank
         )
+        combinations = df.group_by("evaluation", "group").agg()
     rows = _RowProblems(p)
     for column, what in (("evaluation", "测评编码"), ("group", "测评主体"), ("ballot", "选票编号")):
         if df.get_column(column).null_count():
             rows.report(df.filter(pl.col(column).is_null()), column, f"缺少{what}")
     kinds = {code: e.kind for code, e in evaluations.items()}
-    named = set(df.get_column("evaluation").unique().drop_nulls().to_list())
+    named = {e for e in combinations.get_column("evaluation").to_list() if e is not None}
     unknown = sorted(named - set(kinds))
     if unknown:
         rows.report(
             df.filter(pl.col("evaluation").is_in(unknown)), "evaluation", "测评 {value} 不存在"
         )
     pairs = {(e.code, g.code) for e in evaluations.values() for g in e.groups}
-    used = df.group_by("evaluation", "group").agg().drop_nulls()
+    used = combinations.drop_nulls()
     stray = [(e, g) for e, g in used.iter_rows() if e in kinds and (e, g) not in pairs]
     if stray:
         bad = pl.DataFrame(
@@ -214,12 +215,10 @@ def frame_ballots(
             df.join(bad, on=["evaluation", "group"], how="semi", maintain_order="left"),
             "group", "测评主体 {value} 不属于该测评",
         )  # fmt: skip
-    marked = set(df.get_column("assessee").unique().drop_nulls().to_list())
-    strangers = sorted(marked - assessees)
-    if strangers:
-        rows.report(
-            df.filter(pl.col("assessee").is_in(strangers)), "assessee", "考核对象 {value} 不存在"
-        )
+    # Probing the known codes is cheaper than making millions of marks' codes unique.
+    stranger = pl.col("assessee").is_not_null() & ~pl.col("assessee").is_in(list(assessees))
+    if df.select(stranger.any()).item():
+        rows.report(df.filter(stranger), "assessee", "考核对象 {value} 不存在")
     if df.get_column("assessee").null_count():
         rated = [code for code, kind in kinds.items() if kind != "worst"]
         rows.report(
@@ -271,7 +270,7 @@ def _split_ballots(ids: pl.DataFrame) -> bool:
     the group codes are exact, so a split ballot is always found; a hash collision can only
     claim a split that is not there, and the caller's exact check then reports nothing.
     """
-    if ids.height == 0:
+    if ids.height == 0 or _one_run_per_ballot(ids):
         return False
     group = pl.col("group").cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1)
     spread = (
@@ -280,6 +279,27 @@ def _split_ballots(ids: pl.DataFrame) -> bool:
         .agg(pl.col("group").min().alias("low"), pl.col("group").max().alias("high"))
     )
     return bool(spread.select((pl.col("low") != pl.col("high")).any()).item())
+
+
+def _one_run_per_ballot(ids: pl.DataFrame) -> bool:
+    """Whether every (evaluation, ballot) is one run of consecutive rows in a single group.
+
+    Files list a ballot's marks together, so this settles `_split_ballots` in one pass
+    without grouping millions of marks. The runs are told apart by a 64-bit hash of the
+    evaluation and ballot texts; equal texts hash equally, so True means every hash, hence
+    every ballot, is one run with no change of group. A collision (two ballots, one hash)
+    can only turn True into False, which leaves the answer to the grouping.
+    """
+    pair = pl.col("evaluation").hash(seed=1) ^ pl.col("ballot").hash(seed=0)
+    # In one chunk: comparing each row with the one before it across the CSV reader's chunks
+    # would realign (copy) both columns twice.
+    keys = ids.select(pair.alias("pair"), "group").rechunk()
+    same = pl.col("pair") == pl.col("pair").shift(1)
+    changed = same & pl.col("group").ne_missing(pl.col("group").shift(1))
+    if keys.select(changed.any()).item():
+        return False
+    starts = keys.filter((~same).fill_null(True)).get_column("pair")
+    return starts.n_unique() == starts.len()
 
 
 def build_marks(

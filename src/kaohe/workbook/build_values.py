@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
+import numpy as np
 import polars as pl
 
 from kaohe.engine.model import NA, Assessee, Indicator, Value
@@ -99,9 +100,7 @@ def _tables(
             "_points": pl.Float64,
         },
     )
-    grade_labels = pl.DataFrame(labels, schema=dict.fromkeys(labels, pl.Utf8)).with_columns(
-        _label=pl.lit(True)
-    )
+    grade_labels = pl.DataFrame(labels, schema=dict.fromkeys(labels, pl.Utf8))
     return categories, leaves, grade_labels
 
 
@@ -135,6 +134,10 @@ class ValueRows:
     ) -> None:
         self.p = p
         self.nodes = nodes
+        self.assessee_codes = list(assessees)
+        self.indicator_codes = list(
+            dict.fromkeys(code for table in nodes.values() for code in table)
+        )
         self.found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
         self.ok = self._check(rows, assessees)
 
@@ -179,7 +182,7 @@ class ValueRows:
             df.filter(pl.col("_leaf").not_()), 3,
             "indicator", "指标 {indicator} 有下级指标，值只能填在末级指标上",
         )  # fmt: skip
-        return df.filter(pl.col("_leaf")).with_columns(_first=pl.struct(*KEYS).is_first_distinct())
+        return _flag_first(df.filter(pl.col("_leaf")))
 
     def first_rows(self, items: Sequence[Any]) -> dict[tuple[str, str], int]:
         """Where each key of the list's own rows first appears in the table."""
@@ -225,6 +228,18 @@ class ValueRows:
         self.found.append((row, 4, Problem(self.p.locate((*ROWS, row)), message)))
 
 
+def _flag_first(df: pl.DataFrame) -> pl.DataFrame:
+    """`df` with `_first`: whether the row is its key's first.
+
+    A file names each key once as a rule: when the keys' 64-bit hashes are all distinct, so
+    are the keys, which settles it at a third of the cost of comparing the texts.
+    """
+    pair = pl.col("assessee").hash(seed=1) ^ pl.col("indicator").hash(seed=0)
+    if df.select(pair.n_unique()).item() == df.height:
+        return df.with_columns(_first=pl.lit(True))
+    return df.with_columns(_first=pl.struct(*KEYS).is_first_distinct())
+
+
 def _item_key(item: Any) -> tuple[str, str] | None:
     if not isinstance(item, Mapping):
         return None
@@ -247,12 +262,26 @@ def _keys_frame(keys: Iterable[tuple[str, str]]) -> pl.DataFrame:
     )
 
 
+def _shared_texts(column: pl.Series, known: list[str]) -> list[str]:
+    """``column.to_list()`` made of the `known` strings themselves (every value is one).
+
+    800,000 values name 20,000 assessees: the dict built from them then holds the plan's own
+    code objects, whose hashes Python has already computed, instead of a new string per row.
+
+    >>> known = ["U1", "U2"]
+    >>> [x is y for x, y in zip(_shared_texts(pl.Series(["U2", "U1"]), known), known[::-1])]
+    [True, True]
+    """
+    positions = column.cast(pl.Enum(known)).to_physical().to_numpy()
+    return np.array(known, dtype=object)[positions].tolist()
+
+
 def _accept(ok: pl.DataFrame, table: ValueRows, values: dict[tuple[str, str], Value]) -> None:
     """Plain numbers in range, known labels and N/A at once; the rest one by one."""
     value = pl.col("value")
     method = pl.col("_method")
-    plain = value.str.contains(_PLAIN_NUMBER)
-    number = value.cast(pl.Float64, strict=False)
+    number = pl.col("_cast")
+    plain = pl.col("_plain")
     in_range = (
         pl.when(method == "direct")
         .then((number >= 0) & (number <= pl.col("_points")))
@@ -260,33 +289,45 @@ def _accept(ok: pl.DataFrame, table: ValueRows, values: dict[tuple[str, str], Va
         .then(number >= 0)
         .otherwise(True)
     )
-    numeric = method.is_in(NUMERIC_METHODS) & plain & number.is_finite() & in_range
-    classified = ok.join(
-        table.grade_labels,
-        on=["_category", "indicator", "value"],
-        how="left",
-        maintain_order="left",
-    ).select(
-        "assessee",
-        "indicator",
-        "value",
-        "_row",
-        "_category",
-        _number=pl.when(numeric.fill_null(False)).then(number),
-        _other=~(numeric.fill_null(False))
-        & ~(pl.col("_label").fill_null(False) & (method == "grade") & ~plain)
-        & ~value.is_in(_NA_TEXTS),
-        _na=value.is_in(_NA_TEXTS),
+    numeric = pl.col("_numeric")
+    # Only grade rows can name a label: they alone are matched with the labels.
+    labelled = (
+        ok.filter(method == "grade")
+        .join(table.grade_labels, on=["_category", "indicator", "value"], how="semi")
+        .get_column("_row")
     )
-    codes = classified.get_column("assessee").to_list()
-    indicators = classified.get_column("indicator").to_list()
+    # In steps, so that each expression is computed once.
+    classified = (
+        ok.with_columns(
+            _cast=value.cast(pl.Float64, strict=False),
+            _plain=value.str.contains(_PLAIN_NUMBER),
+            _label=pl.col("_row").is_in(labelled.implode()),
+            _na=value.is_in(_NA_TEXTS),
+        )
+        .with_columns(
+            _numeric=(
+                method.is_in(NUMERIC_METHODS) & plain & number.is_finite() & in_range
+            ).fill_null(False)
+        )
+        .select(
+            "assessee",
+            "indicator",
+            "value",
+            "_row",
+            "_category",
+            "_na",
+            _number=pl.when(numeric).then(number),
+            _other=~numeric & ~(pl.col("_label") & ~plain) & ~pl.col("_na"),
+        )
+    )
+    codes = _shared_texts(classified.get_column("assessee"), table.assessee_codes)
+    indicators = _shared_texts(classified.get_column("indicator"), table.indicator_codes)
     parsed: list[Any] = classified.get_column("_number").to_list()
-    texts: list[str] = classified.get_column("value").to_list()
     # Labels and N/A are few next to the numbers: patch them in by position.
-    for index in classified.select(pl.arg_where(pl.col("_number").is_null())).to_series():
-        parsed[index] = texts[index]
-    for index in classified.select(pl.arg_where(pl.col("_na"))).to_series():
-        parsed[index] = NA
+    texts = classified.with_row_index("_index").filter(pl.col("_number").is_null())
+    indices, labels, na = (texts.get_column(c).to_list() for c in ("_index", "value", "_na"))
+    for index, label, exempt in zip(indices, labels, na, strict=True):
+        parsed[index] = NA if exempt else label
     rejected: set[int] = set()
     other = classified.with_row_index("_index").filter(pl.col("_other"))
     for index, row, category, indicator, text in other.select(

@@ -1,34 +1,60 @@
 """Whitespace checks over millions of cells (ballot marks), exactly as ``str.strip_chars()``.
 
-A column of few distinct values (evaluation, group, option) is checked through them; one of
-many (ballot ids, assessee codes: 250,000 and 20,000 of 5 million marks at province scale) is
-checked row by row with a regex that usually decides at the first or last character, which
-costs a third of hashing every value. The regex's ``\\s`` and ``strip_chars()`` both mean
-Unicode White_Space, so both routes give the same answer.
+Whether a column needs trimming is decided from its distinct values: `unique()` for a column
+of few (evaluation, group, option) or some (assessee codes, 20,000 in 5 million marks at
+province scale), and for ballot ids (250,000) the first mark of each run, as a ballot's
+marks are listed together. The regex's ``\\s`` and ``strip_chars()`` both mean Unicode
+White_Space, so a match is exactly a value that trimming would change.
+
+Blank cells (empty or whitespace only) are first ruled out from a column's least and greatest
+values, which polars finds without hashing: a blank value starts with whitespace (or is empty),
+and no value can start with a character that lies outside the column's range.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import polars as pl
 
 from kaohe.errors import Problem
 
-# Mark columns whose distinct values are many: scanned rather than made unique.
+# Mark columns whose distinct values are many: `has_blank` scans them rather than hashing.
 MANY_DISTINCT = frozenset({"ballot", "assessee"})
+# Mark columns whose equal values come together: a value equal to the one before is skipped.
+IN_RUNS = frozenset({"ballot"})
+TRIM_PATTERN = r"^\s|\s$|^$"  # empty, or leading or trailing whitespace
+
+# Unicode White_Space: what Rust's char::is_whitespace, polars' strip_chars() and the regex
+# ``\s`` mean (tests compare it with polars over every code point).
+WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+WHITESPACE += "\u2028\u2029\u202f\u205f\u3000"
 
 
-def needs_trim(values: pl.Series, *, many: bool) -> bool:
-    """Whether some (non-null) value is empty or has leading or trailing whitespace.
+def trim_columns(frame: pl.DataFrame, columns: Sequence[str]) -> list[str]:
+    """The columns with some (non-null) value that is empty or has leading or trailing
+    whitespace, all checked in one pass (in parallel).
 
-    >>> needs_trim(pl.Series(["a", None, "b"]), many=True)
-    False
-    >>> [needs_trim(pl.Series(["a", v]), many=m) for v in ("", " b", "b\u3000") for m in (1, 0)]
-    [True, True, True, True, True, True]
+    >>> frame = pl.DataFrame({"ballot": ["a", "a", "b "], "option": ["", None, "x"]})
+    >>> trim_columns(frame, ["ballot", "option"])
+    ['ballot', 'option']
+    >>> trim_columns(pl.DataFrame({"group": ["g", None, "\u3000g"]}), ["group"])
+    ['group']
     """
-    if many:
-        return bool(values.str.contains(r"^\s|\s$|^$").any())
-    distinct = values.unique().drop_nulls()
-    return bool((distinct.str.strip_chars() != distinct).any() or (distinct == "").any())
+    if not columns:
+        return []
+    checks = frame.select(
+        _distinct(c).str.contains(TRIM_PATTERN).any().alias(c) for c in columns
+    ).row(0, named=True)
+    return [c for c in columns if checks[c]]
+
+
+def _distinct(column: str) -> pl.Expr:
+    """Every distinct value of the column (some more than once for an `IN_RUNS` column)."""
+    values = pl.col(column).cast(pl.Utf8)
+    if column in IN_RUNS:
+        return values.filter(values.ne_missing(values.shift(1)))
+    return values.unique()
 
 
 def has_blank(values: pl.Series, *, many: bool) -> bool:
@@ -40,6 +66,48 @@ def has_blank(values: pl.Series, *, many: bool) -> bool:
     if many:
         return bool((~values.str.contains(r"\S")).any())
     return bool((values.unique().drop_nulls().str.strip_chars() == "").any())
+
+
+def may_start_blank(low: str | None, high: str | None) -> bool:
+    """Whether a column whose values lie between `low` and `high` may hold a blank value.
+
+    Strings compare by code point (polars: UTF-8 bytes, the same order), and every string
+    starting with the character w lies in [w, w+1).
+
+    >>> may_start_blank("B0001", "B9999"), may_start_blank("不称职", "称职")
+    (False, False)
+    >>> may_start_blank(None, None)
+    False
+    >>> may_start_blank("", "x"), may_start_blank(" a", "b"), may_start_blank("a", "\u3000b")
+    (True, True, True)
+    """
+    if low is None or high is None:
+        return False  # no value at all
+    return low == "" or any(not (high < w or low >= chr(ord(w) + 1)) for w in WHITESPACE)
+
+
+def blank_columns(frame: pl.DataFrame, columns: Sequence[str]) -> list[str]:
+    """The columns with some (non-null) value that is empty or whitespace only.
+
+    One pass finds every column's least and greatest value; only a column whose range may
+    hold a blank is then checked value by value (`has_blank`).
+
+    >>> frame = pl.DataFrame({"a": ["x", None], "b": ["y", " "], "c": ["\u3000", "z"]})
+    >>> blank_columns(frame, ["a", "b", "c"])
+    ['b', 'c']
+    """
+    if not columns or frame.height == 0:
+        return []
+    ranges = frame.select(
+        *(pl.col(c).min().alias(f"low {c}") for c in columns),
+        *(pl.col(c).max().alias(f"high {c}") for c in columns),
+    ).row(0, named=True)
+    return [
+        c
+        for c in columns
+        if may_start_blank(ranges[f"low {c}"], ranges[f"high {c}"])
+        and has_blank(frame.get_column(c), many=c in MANY_DISTINCT)
+    ]
 
 
 def nul_problem(name: str, text: str) -> Problem | None:

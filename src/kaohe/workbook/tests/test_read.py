@@ -110,3 +110,26 @@ def test_ballots_csv_large_is_vectorised(tmp_path: Path) -> None:
     assert marks["_row"][n] == n
     assert locate(("data", "ballot_marks", n + 7, "assessee")) == f"{second} 第 9 行「assessee」列"
     assert elapsed < 10
+
+
+def test_values_csv_quotes_and_blank_lines(tmp_path: Path) -> None:
+    """The columnar values reader: whole-quoted cells unquoted and trimmed, blank lines
+    skipped, each row located on its own line; a quote inside a cell leaves the file to the
+    csv module, row by row, with the same values."""
+    path = tmp_path / "values.csv"
+    lines = ["assessee,indicator,value", 'U1,R,"90"', " , ,", ",,", 'U1,"G"," A "', "U2,D,5"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    raw, locate = read_raw([path])
+    assert raw["data"]["value_rows"].rows() == [
+        ("U1", "R", "90", 0),
+        ("U1", "G", "A", 1),
+        ("U2", "D", "5", 2),
+    ]
+    assert [locate(("data", "values", i, "value")) for i in (1, 2)] == [
+        f"{path} 第 5 行「value」列",
+        f"{path} 第 6 行「value」列",
+    ]
+    path.write_text("\n".join([*lines, 'U3,R,"9""0"']) + "\n", encoding="utf-8")
+    raw, _ = read_raw([path])
+    assert "value_rows" not in raw["data"]
+    assert [item.get("value") for item in raw["data"]["values"]] == [90, "A", 5, '9"0']
