@@ -577,3 +577,16 @@ def test_unsupported_and_missing_files(tmp_path: Path) -> None:
     problems = problems_of([odd, missing])
     assert_reported(problems, str(odd), "不支持的文件类型")
     assert_reported(problems, str(missing), "文件不存在")
+
+
+def test_csv_ballots_nul_located(tmp_path: Path) -> None:
+    """ballots.csv is read by polars straight from the file: a NUL in a free-text cell (the
+    ballot id) must still be an input error with its line, never a database failure."""
+    plan, parts = _split(tmp_path)
+    text = ballots_csv(ballots_frame(parts["ballots"])).splitlines()
+    fields = text[6].split(",")
+    fields[2] = fields[2] + "\x00"  # the ballot id of the mark on line 7
+    text[6] = ",".join(fields)
+    path = tmp_path / "ballots.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert_reported(problems_of([plan, path]), f"{path} 第 7 行「ballot」列", "NUL")

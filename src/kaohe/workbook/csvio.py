@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -283,8 +285,35 @@ def _read_ballots(
         problems.append(Problem(name, f"CSV 格式错误（每行应有 5 列，逗号分隔）：{error}"))
         return
     frame = frame.rename({column: column.strip() for column in frame.columns})
+    if _holds_nul(path):
+        problems.append(_nul_in_marks(frame, name, origins.mark_count))
+        return
     origins.add_marks(frame.height, name, None, 2, {c: c for c in MARK_COLUMNS})
     append_marks(data, normalise_marks(frame))
+
+
+def _holds_nul(path: Path) -> bool:
+    """Whether the file has a NUL byte anywhere (one memchr over the mapped file: nothing next
+    to the parse). UTF-8 and GB18030 both encode U+0000, and only it, as a zero byte."""
+    with path.open("rb") as source:
+        if os.fstat(source.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return mapped.find(b"\x00") >= 0
+
+
+def _nul_in_marks(frame: pl.DataFrame, name: str, first_row: int) -> Problem:
+    """Where the first NUL of the marks is: the line and the column (as ``nul_problem`` says it
+    for the other files); the line of the whole file when no cell holds it (the header)."""
+    for column in frame.columns:
+        if column == _ROW or frame.schema[column] != pl.Utf8:
+            continue
+        hits = frame.filter(pl.col(column).str.contains("\x00", literal=True))
+        if hits.height:
+            line = int(hits.get_column(_ROW)[0]) - first_row + 2
+            where = f"{name} 第 {line} 行「{column}」列"
+            return Problem(where, "含有 NUL 控制字符（\\u0000），文本中不能有此字符")
+    return Problem(f"{name} 第 1 行", "含有 NUL 控制字符（\\u0000），文本中不能有此字符")
 
 
 def normalise_marks(frame: pl.DataFrame) -> pl.DataFrame:
