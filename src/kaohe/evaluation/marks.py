@@ -13,17 +13,24 @@ ballot, so the rebuilt ``Document.marks`` is deterministic whatever the physical
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 
 from kaohe.engine.model import MARK_COLUMNS, empty_marks
 from kaohe.evaluation.models import Ballot, Evaluation, Mark
-from kaohe.plans.bulk import bulk_insert, read_frame
+from kaohe.plans.bulk import (
+    COPY_CHUNK_ROWS,
+    bulk_insert,
+    bulk_insert_chunks,
+    indexes_rebuilt,
+    read_frame,
+    truncate_alone,
+)
 
 # A ballot holds fewer marks than this: (ballot rank, order on the ballot) packs into one Int64.
 _ORDER_BITS = 24
@@ -47,6 +54,27 @@ def _unique_random_ids(count: int) -> pl.Series:
             return ids
 
 
+def _sorted_unique_random_ids(count: int) -> np.ndarray:
+    """``count`` distinct random keys, ascending."""
+    while True:
+        ids = random_ids(count)
+        ids.sort()
+        if not (ids[1:] == ids[:-1]).any():
+            return ids
+
+
+def _key_order(evaluations: pl.Series, ranks: Mapping[int, int]) -> np.ndarray:
+    """A uniformly random order of the rows, grouped by evaluation, as row positions
+    (``ranks``: each value of ``evaluations`` → the rank of its evaluation in key order)."""
+    rng = np.random.default_rng(secrets.randbits(128))
+    positions = rng.permutation(evaluations.len())
+    if len(ranks) > 1:
+        # A stable sort keeps the random order within each evaluation (16-bit keys: radix).
+        rank = evaluations.replace_strict(dict(ranks), return_dtype=pl.UInt16).to_numpy()
+        positions = positions[np.argsort(rank[positions], kind="stable")]
+    return positions
+
+
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -68,49 +96,93 @@ def delete_marks(evaluation_ids: Sequence[int]) -> None:
     """
     if not evaluation_ids:
         return
-    if _is_postgresql() and _alone(evaluation_ids):
-        quote = connection.ops.quote_name
-        try:
-            # A savepoint: TRUNCATE refuses while this transaction still holds deferred
-            # constraint checks on the tables (ballots written earlier in it); DELETE then.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    f"TRUNCATE {quote(Mark._meta.db_table)}, {quote(Ballot._meta.db_table)}"
-                )
-            return
-        except OperationalError:
-            pass
+    if truncate_alone([Mark, Ballot], alone=lambda: _alone(evaluation_ids)):
+        return
     Mark.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Mark.objects.db)
     Ballot.objects.filter(evaluation_id__in=evaluation_ids)._raw_delete(Ballot.objects.db)
 
 
-def store_marks(
-    marks: pl.DataFrame,
-    *,
-    evaluation_ids: Mapping[str, int],
-    group_ids: Mapping[tuple[str, str], int],
-) -> tuple[int, int]:
-    """Insert the ballots and marks of ``marks`` (the engine's long format); returns the counts.
+@dataclass(frozen=True, slots=True)
+class PreparedMarks:
+    """A document's ballots and marks numbered and keyed, not yet tied to database ids:
+    ``prepare_marks`` needs no database, so ``plan_load`` runs it in a thread while it writes
+    the plan. Evaluations are given by their place in ``evaluations`` (declared order)."""
 
-    Ballot and mark keys are random, and rows are written in key order: a random permutation
-    of the input (the stored order reveals nothing of the voting order), which also keeps
-    B-tree inserts local.
-    """
-    if marks.height == 0:
-        return 0, 0
-    evaluation_id = pl.col("evaluation").replace_strict(dict(evaluation_ids), return_dtype=pl.Int64)
-    # One dense integer per (evaluation, ballot), in order of first appearance.
+    evaluations: tuple[str, ...]
+    # id (random), evaluation (place), group (code), serial: one row per ballot.
+    ballots: pl.DataFrame
+    # ballot (its random id), evaluation (place), order on the ballot, assessee, option:
+    # one row per mark, in input order.
+    rows: pl.DataFrame
+    # Ascending random mark keys, one per row, given in turn to the rows at ``positions``: a
+    # random permutation of the rows, grouped by evaluation place.
+    ids: np.ndarray
+    positions: np.ndarray
+
+
+def prepare_marks(marks: pl.DataFrame, evaluations: Sequence[str]) -> PreparedMarks:
+    """Number the ballots of ``marks`` (the engine's long format) and draw their random keys;
+    ``evaluations``: every evaluation code the marks use, in declared order."""
+    places = {code: place for place, code in enumerate(evaluations)}
+    # One dense integer per (evaluation, ballot).
     frame = marks.select(
-        evaluation_id.alias("evaluation"),
+        pl.col("evaluation").replace_strict(places, return_dtype=pl.Int64),
         pl.struct("evaluation", "ballot").rank("dense").cast(pl.Int64).sub(1).alias("_ballot"),
         "group",
         "ballot",
         "assessee",
         "option",
     )
-    ballots = frame.group_by("_ballot").agg(
-        pl.first("evaluation"), pl.first("group"), pl.first("ballot").alias("serial")
+    ballots = (
+        frame.group_by("_ballot")
+        .agg(pl.first("evaluation"), pl.first("group"), pl.first("ballot").alias("serial"))
+        .sort("_ballot")
     )
+    ballots = ballots.select(_unique_random_ids(ballots.height), "evaluation", "group", "serial")
+    ballot_ids = ballots.get_column("id")
+    rows = frame.select(
+        pl.col("_ballot")
+        .map_batches(lambda index: ballot_ids.gather(index), return_dtype=pl.Int64)
+        .alias("ballot"),
+        "evaluation",
+        pl.int_range(pl.len(), dtype=pl.Int32).over("_ballot").alias("order"),
+        "assessee",
+        "option",
+    )
+    places_ranks = {place: place for place in range(len(evaluations))}
+    return PreparedMarks(
+        evaluations=tuple(evaluations),
+        ballots=ballots,
+        rows=rows,
+        ids=_sorted_unique_random_ids(rows.height),
+        positions=_key_order(rows.get_column("evaluation"), places_ranks),
+    )
+
+
+def store_marks(
+    marks: pl.DataFrame | PreparedMarks,
+    *,
+    evaluation_ids: Mapping[str, int],
+    group_ids: Mapping[tuple[str, str], int],
+) -> tuple[int, int]:
+    """Insert the ballots and marks of ``marks`` (the engine's long format, or already
+    ``prepare_marks``-ed); returns the counts.
+
+    Ballot and mark keys are random, and rows are written in key order: a random permutation
+    of the input (the stored order reveals nothing of the voting order), which also keeps
+    B-tree inserts local. Marks are not sorted by a random key: a random permutation of the
+    rows takes the ascending random keys in turn (the same distribution), and each chunk of
+    the COPY is gathered while the server stores the previous one.
+    """
+    if isinstance(marks, pl.DataFrame):
+        if marks.height == 0:
+            return 0, 0
+        marks = prepare_marks(marks, list(evaluation_ids))
+    if marks.rows.height == 0:
+        return 0, 0
+    # Evaluation place → database id.
+    id_of = {place: evaluation_ids[code] for place, code in enumerate(marks.evaluations)}
+    evaluation_id = pl.col("evaluation").replace_strict(id_of, return_dtype=pl.Int64)
     groups = pl.DataFrame(
         {
             "evaluation": [evaluation_ids[evaluation] for evaluation, _ in group_ids],
@@ -120,59 +192,41 @@ def store_marks(
         schema={"evaluation": pl.Int64, "group": pl.Utf8, "group_id": pl.Int64},
     )
     ballots = (
-        ballots.sort("_ballot")
-        .with_columns(_unique_random_ids(ballots.height))
+        marks.ballots.with_columns(evaluation_id)
         .join(groups, on=["evaluation", "group"], how="left")
         .select("id", "evaluation", pl.col("group_id").alias("group"), "serial")
+        .sort("id")
     )
-    ballot_ids = ballots.get_column("id")
-    rows = (
-        frame.select(
-            _unique_random_ids(frame.height),
-            pl.col("_ballot")
-            .map_batches(lambda index: ballot_ids.gather(index), return_dtype=pl.Int64)
-            .alias("ballot"),
-            "evaluation",
-            pl.int_range(pl.len(), dtype=pl.Int32).over("_ballot").alias("order"),
-            "assessee",
-            "option",
+    rows, ids, positions = marks.rows, marks.ids, marks.positions
+    # Key order of the composite primary key (evaluation, id), so the index is appended to:
+    # evaluations are created in declared order, so their ids ascend with their places.
+    in_place_order = [id_of[place] for place in range(len(id_of))]
+    if in_place_order != sorted(in_place_order):
+        ranks = {place: sorted(in_place_order).index(pk) for place, pk in id_of.items()}
+        positions = _key_order(rows.get_column("evaluation"), ranks)
+    rows = rows.with_columns(evaluation_id)
+    chunks = (
+        pl.DataFrame(
+            [
+                pl.Series("id", ids[start : start + COPY_CHUNK_ROWS]),
+                *rows[positions[start : start + COPY_CHUNK_ROWS]].get_columns(),
+            ]
         )
-        # Key order of the composite primary key (evaluation, id): the index is appended to.
-        .sort(*(["evaluation"] if len(evaluation_ids) > 1 else []), "id")
+        for start in range(0, rows.height, COPY_CHUNK_ROWS)
     )
-    del frame
-    ballots = ballots.sort("id")
-    alone = _alone(list(evaluation_ids.values()))
-    bulk_insert(Ballot, ballots)
-    if alone and _is_postgresql():
-        # An empty table: building the one index once after the COPY costs half of
-        # maintaining it row by row (docs/database.md). Same transaction, same constraint.
-        with _primary_key_dropped(Mark._meta.db_table):
-            bulk_insert(Mark, rows)
+    columns = ["id", *rows.columns]
+    if _is_postgresql() and _alone(list(evaluation_ids.values())):
+        # Tables holding no other evaluation's rows: building their indexes once after the
+        # COPY costs about half of maintaining them row by row (docs/database.md). Same
+        # transaction, same constraints.
+        with indexes_rebuilt(Ballot):
+            bulk_insert(Ballot, ballots)
+        with indexes_rebuilt(Mark):
+            bulk_insert_chunks(Mark, columns, chunks)
     else:
-        bulk_insert(Mark, rows)
+        bulk_insert(Ballot, ballots)
+        bulk_insert_chunks(Mark, columns, chunks)
     return ballots.height, rows.height
-
-
-@contextlib.contextmanager
-def _primary_key_dropped(table: str) -> Iterator[None]:
-    """Drop the table's primary key constraint and add it back, exactly as it was, on leaving
-    (on failure the transaction rolls the drop back)."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype = 'p'",
-            [table],
-        )
-        name, definition = cursor.fetchone()
-        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-    yield
-    with connection.cursor() as cursor:
-        # The index build sorts every row: in memory with this much (the default 64 MB spills
-        # 5 million keys to disk). Server memory, for this transaction only.
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def load_marks(

@@ -3,9 +3,9 @@
 Ballots and marks are the big tables (millions of rows a year). They carry ``evaluation_id``
 and are only read or deleted by it. Their primary keys are random 63-bit integers, never a
 sequence: the stored order of ballots must not reveal the order in which people voted.
-Marks reference their ballot and evaluation without database constraints: the service that
-loads them is their only writer and checks the references, and the constraint triggers would
-otherwise dominate a bulk COPY (docs/database.md).
+Marks and ballots reference their evaluation (and ballot, group) without database constraints:
+their writers check the references, and the per-row constraint checks would otherwise dominate
+a bulk COPY and its commit (docs/database.md).
 
 Online voting (docs/voting.md): a 测评码 is stored only as a keyed digest and knows nothing of
 the ballot it was used for. An online ballot is written into a *sealed slot* made when the
@@ -136,8 +136,15 @@ class Ballot(models.Model):
         SURVEY = "survey", "第三方评估"
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    # No database constraint, as on Mark: the writers (plan_load, closing, paper entry, survey
+    # import) write ballots of an evaluation they hold, and ballots are deleted by evaluation
+    # before it; the per-row deferred check cost about a second at a province's load commit.
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+        Evaluation,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     group = models.ForeignKey(
         RaterGroup,

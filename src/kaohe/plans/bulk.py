@@ -12,16 +12,18 @@ key), holding database-ready values: JSON columns as JSON text (``json_text``).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
 import polars as pl
 import psycopg
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 from psycopg import pq
+from psycopg.copy import QueuedLibpqWriter
 
 COPY_CHUNK_ROWS = 200_000
 INSERT_BATCH_ROWS = 20_000
@@ -111,25 +113,114 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     """Insert ``frame`` (columns named by ``model`` fields) into ``model``'s table; the rows."""
     if frame.height == 0:
         return 0
+    return bulk_insert_chunks(model, frame.columns, frame.iter_slices(COPY_CHUNK_ROWS))
+
+
+def bulk_insert_chunks(
+    model: type[models.Model], columns: Sequence[str], chunks: Iterable[pl.DataFrame]
+) -> int:
+    """Insert the rows of ``chunks`` (frames whose columns are ``columns``, made on demand by
+    the caller) into ``model``'s table; the rows.
+
+    PostgreSQL: one ``COPY``, whose data is sent by a worker thread (psycopg's
+    ``QueuedLibpqWriter``): the next chunk is made and written as CSV while the server parses
+    and stores this one, instead of each side waiting for the other. The queue holds at most
+    1,024 blocks of 128 KB.
+    """
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in frame.columns)
+    names = ", ".join(quote(meta.get_field(name).column) for name in columns)
     table = quote(meta.db_table)
+    rows = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                for chunk in frame.iter_slices(COPY_CHUNK_ROWS):
+            statement = f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
+            # psycopg's own cursor: Django's debug wrapper (DEBUG) takes no ``writer``.
+            raw = cursor.cursor
+            with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+                for chunk in chunks:
                     # Strings quoted, nulls bare: PostgreSQL's CSV tells '' from NULL that way.
                     # Floats are written in their shortest round-trip form.
                     buffer = io.BytesIO()
                     chunk.write_csv(buffer, include_header=False, quote_style="non_numeric")
                     copy.write(buffer.getbuffer())
+                    rows += chunk.height
         else:
-            placeholders = ", ".join(["%s"] * frame.width)
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-            for chunk in frame.iter_slices(INSERT_BATCH_ROWS):
-                cursor.executemany(sql, chunk.rows())
-    return frame.height
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+            for chunk in chunks:
+                for batch in chunk.iter_slices(INSERT_BATCH_ROWS):
+                    cursor.executemany(sql, batch.rows())
+                rows += chunk.height
+    return rows
+
+
+def truncate_alone(models_: Sequence[type[models.Model]], *, alone: Callable[[], bool]) -> bool:
+    """Empty the tables of ``models_`` with ``TRUNCATE`` when ``alone()`` says every row in them
+    is to be deleted; True if done. PostgreSQL only (transactional there); otherwise the caller
+    deletes its rows.
+
+    ``alone()`` is asked again once the tables are locked: a plan committed by another load
+    between the first look and the lock is seen then (TRUNCATE would remove its rows, where a
+    DELETE only removes the rows it sees). A ``DELETE`` of millions of rows takes seconds and
+    leaves them to vacuum; the emptied table also lets its indexes be built once after the
+    load (``indexes_rebuilt``).
+    """
+    if connection.vendor != "postgresql" or not alone():
+        return False
+    quote = connection.ops.quote_name
+    tables = ", ".join(quote(model._meta.db_table) for model in models_)
+    try:
+        # A savepoint: TRUNCATE refuses while this transaction holds deferred constraint checks
+        # on a table (rows written earlier in it); the caller then deletes.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+            if not alone():
+                return False
+            cursor.execute(f"TRUNCATE {tables}")
+    except OperationalError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(model: type[models.Model]) -> Iterator[None]:
+    """Drop the indexes of ``model``'s table (primary key and unique constraints included) and
+    build them again, exactly as they were, on leaving (on failure the transaction rolls the
+    drop back). PostgreSQL, for a bulk load into a table that holds few rows: building an
+    index once after the COPY costs about half of maintaining it row by row.
+    """
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY conname",
+            [table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = %s::regclass"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
+            " ORDER BY c.relname",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        for name, _ in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # The index build sorts every row: in memory with this much (the default 64 MB spills
+        # 5 million keys to disk). Server memory, for this transaction only.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        for _, definition in indexes:
+            cursor.execute(definition)
 
 
 def copy_out(cursor: Any, statement: str) -> io.BytesIO:

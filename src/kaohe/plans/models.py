@@ -251,7 +251,12 @@ class Value(models.Model):
         TEXT = "text", "文字"
         NA = "na", "不涉及"
 
-    plan = models.ForeignKey(Plan, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    # No database constraint (docs/database.md): the writers (plan_load, entry) write rows of a
+    # plan they hold, plan_delete_data deletes them before the plan, and plan ids are never
+    # reused; the per-row deferred check cost seconds at a province's load commit.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     order = models.PositiveIntegerField("顺序")
     assessee = models.CharField("考核对象", max_length=64)
     indicator = models.CharField("指标", max_length=64)
@@ -268,7 +273,12 @@ class Value(models.Model):
 class Event(models.Model):
     """加分 / 扣分 / 一票否决 / 降档, in data order."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    # No database constraint (docs/database.md): the writers (plan_load, entry) write rows of a
+    # plan they hold, plan_delete_data deletes them before the plan, and plan ids are never
+    # reused; the per-row deferred check cost seconds at a province's load commit.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     order = models.PositiveIntegerField("顺序")
     assessee = models.CharField("考核对象", max_length=64)
     type = models.CharField("类型", max_length=16)

@@ -5,8 +5,10 @@ Both are atomic and keyword-only, and write an audit record in the same transact
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ import kaohe
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Document
 from kaohe.engine.model import Indicator as IndicatorData
-from kaohe.evaluation.marks import delete_marks, store_marks
+from kaohe.evaluation.marks import PreparedMarks, delete_marks, prepare_marks, store_marks
 from kaohe.evaluation.models import (
     Ballot,
     Evaluation,
@@ -26,9 +28,11 @@ from kaohe.org.models import Person, Unit
 from kaohe.plans.bulk import (
     bulk_insert,
     fast_toast_compression,
+    indexes_rebuilt,
     json_text,
     json_texts,
     model_frame,
+    truncate_alone,
 )
 from kaohe.plans.models import (
     Category,
@@ -61,17 +65,23 @@ def plan_load(*, document: Document, actor: str | None = None) -> Plan:
     refused (``EvaluationOpen``, nothing written) while one of its evaluations is live:
     ``refuse_live_evaluations``.
     """
-    refuse_live_evaluations(plan_code=document.plan.code)
-    setup = _group_setup(document.plan.code)
-    units, people = _organization_upsert(document)
-    replaced = plan_delete_data(plan_code=document.plan.code)
-    plan = _plan_create(document)
-    categories = _categories_create(plan, document)
-    _members_create(plan, document, units, people)
-    _assessees_create(plan, document, units, people, categories)
-    _values_create(plan, document)
+    # The marks' keys and the values' rows are made from the document in a thread (no
+    # database there) while this one writes the plan and waits on the server; leaving the
+    # pool waits for the thread, also on failure.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        marks = pool.submit(_marks_prepared, document)
+        values = pool.submit(_value_frame, document)
+        refuse_live_evaluations(plan_code=document.plan.code)
+        setup = _group_setup(document.plan.code)
+        units, people = _organization_upsert(document)
+        replaced = plan_delete_data(plan_code=document.plan.code)
+        plan = _plan_create(document)
+        categories = _categories_create(plan, document)
+        _members_create(plan, document, units, people)
+        _assessees_create(plan, document, units, people, categories)
+        ballots, stored = _evaluations_create(plan, document, marks)
+        _values_create(plan, values.result())
     _events_create(plan, document)
-    ballots, marks = _evaluations_create(plan, document)
     _group_setup_restore(plan, setup, {assessee.code for assessee in document.assessees})
     audit_record(
         actor=actor,
@@ -83,7 +93,7 @@ def plan_load(*, document: Document, actor: str | None = None) -> Plan:
             "values": len(document.values),
             "events": len(document.events),
             "ballots": ballots,
-            "marks": marks,
+            "marks": stored,
         },
     )
     return plan
@@ -93,7 +103,8 @@ def plan_delete_data(*, plan_code: str) -> bool:
     """Delete a plan and everything stored under it; True if it existed.
 
     The big tables are deleted by plan or evaluation id with one statement each (no ORM object
-    per row); the small ones go with the plan through ``on_delete=CASCADE``.
+    per row), or emptied with ``TRUNCATE`` on PostgreSQL when this is the only plan; the small
+    ones go with the plan through ``on_delete=CASCADE``.
     """
     plan = Plan.objects.filter(code=plan_code).first()
     if plan is None:
@@ -101,10 +112,16 @@ def plan_delete_data(*, plan_code: str) -> bool:
     evaluation_ids = list(Evaluation.objects.filter(plan=plan).values_list("id", flat=True))
     delete_marks(evaluation_ids)
     AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
-    Value.objects.filter(plan=plan)._raw_delete(Value.objects.db)
-    Event.objects.filter(plan=plan)._raw_delete(Event.objects.db)
+    if not truncate_alone([Value, Event], alone=lambda: _only_plan(plan.id)):
+        Value.objects.filter(plan=plan)._raw_delete(Value.objects.db)
+        Event.objects.filter(plan=plan)._raw_delete(Event.objects.db)
     plan.delete()
     return True
+
+
+def _only_plan(plan_id: int) -> bool:
+    """True when no other plan is stored: the plan tables hold this plan's rows alone."""
+    return not Plan.objects.exclude(id=plan_id).exists()
 
 
 def _organization_upsert(document: Document) -> tuple[dict[str, int], dict[str, int]]:
@@ -385,7 +402,12 @@ def _assessees_create(
     )
 
 
-def _values_create(plan: Plan, document: Document) -> None:
+def _value_frame(document: Document) -> pl.DataFrame:
+    """The document's values as ``Value`` rows, without their plan (added when stored).
+
+    Made from the document alone, no database: ``plan_load`` runs it in a thread while it
+    waits on the server (800,000 values: about 2 s of Python).
+    """
     kinds: list[str] = []
     numbers: list[float | None] = []
     texts: list[str | None] = []
@@ -405,21 +427,28 @@ def _values_create(plan: Plan, document: Document) -> None:
             numbers.append(float(value))
             texts.append(None)
     keys = document.values.keys()
-    bulk_insert(
+    return model_frame(
         Value,
-        model_frame(
-            Value,
-            {
-                "plan": [plan.id] * len(kinds),
-                "order": range(len(kinds)),
-                "assessee": [assessee for assessee, _ in keys],
-                "indicator": [indicator for _, indicator in keys],
-                "kind": kinds,
-                "number": numbers,
-                "text": texts,
-            },
-        ),
+        {
+            "order": range(len(kinds)),
+            "assessee": [assessee for assessee, _ in keys],
+            "indicator": [indicator for _, indicator in keys],
+            "kind": kinds,
+            "number": numbers,
+            "text": texts,
+        },
     )
+
+
+def _values_create(plan: Plan, values: pl.DataFrame) -> None:
+    frame = values.select(pl.lit(plan.id, dtype=pl.Int64).alias("plan"), pl.all())
+    if connection.vendor == "postgresql" and _only_plan(plan.id):
+        # No other plan's values: the two indexes are built once after the COPY, not
+        # maintained row by row (800,000 values: 2.6 s of server time → 1.6 s).
+        with indexes_rebuilt(Value):
+            bulk_insert(Value, frame)
+    else:
+        bulk_insert(Value, frame)
 
 
 def _events_create(plan: Plan, document: Document) -> None:
@@ -442,7 +471,17 @@ def _events_create(plan: Plan, document: Document) -> None:
     )
 
 
-def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
+def _marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
+    """The document's marks numbered and keyed for ``store_marks`` (no database: run in a
+    thread by ``plan_load``)."""
+    if document.marks.height == 0:
+        return document.marks
+    return prepare_marks(document.marks, [evaluation.code for evaluation in document.evaluations])
+
+
+def _evaluations_create(
+    plan: Plan, document: Document, marks: Future[PreparedMarks | pl.DataFrame]
+) -> tuple[int, int]:
     evaluation_ids: dict[str, int] = {}
     group_ids: dict[tuple[str, str], int] = {}
     # An evaluation that comes with ballots is closed (they were cast elsewhere); one without
@@ -484,7 +523,7 @@ def _evaluations_create(plan: Plan, document: Document) -> tuple[int, int]:
                 min_ballots=group.min_ballots,
             )
             group_ids[(data.code, group.code)] = row.id
-    return store_marks(document.marks, evaluation_ids=evaluation_ids, group_ids=group_ids)
+    return store_marks(marks.result(), evaluation_ids=evaluation_ids, group_ids=group_ids)
 
 
 class EvaluationOpen(Exception):
