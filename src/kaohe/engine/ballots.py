@@ -4,16 +4,18 @@ Per evaluation, each distinct option text is valued once (polars expressions ove
 handful of distinct texts, not over the marks); the marks become integer codes (assessee,
 group, option, ballot), ballots are voided by the top-share rule (and for marking someone
 twice) with NumPy counts, and one histogram of (assessee, group, option, valid) carries
-everything the results need. Group means are exact sums over that histogram, so no result
-depends on the order of the marks. A short Python loop per covered assessee assembles the
-results. Nothing loops per mark.
+everything the results need. Every (assessee, group) cell's counts and trimmed mean come
+out of that histogram as arrays (`_Cells`); group means are exact integer sums rounded once
+(`_means`, the vectorised `_mean`), so no result depends on the order of the marks. A short
+Python loop per covered assessee assembles the result objects. Nothing loops per mark or
+per histogram key.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -84,8 +86,41 @@ def _value_marks(evaluation: Evaluation, df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _codes(column: pl.Series) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes of a column (null included) and the distinct values they index."""
+def _expected_code(name: str, expected: Sequence[str], other: int = -1) -> pl.Expr:
+    """The code of each value of a column among `expected` (deduplicated), `other` for null
+    or any other value."""
+    enum = pl.Enum(list(dict.fromkeys(expected)))
+    return pl.col(name).cast(enum, strict=False).to_physical().cast(pl.Int64).fill_null(other)
+
+
+def _codes(
+    column: pl.Series, expected: Sequence[str] = (), coded: pl.Series | None = None
+) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of a column (null included) and the distinct values they index.
+
+    With `expected` values (the covered assessees, the declared groups or labels), the codes
+    index those first, then any other value in order of first appearance, then null. This
+    spares a pass over the column for its distinct values when nearly all are expected; the
+    rows holding anything else are coded one by one. `coded`: `_expected_code` of the column,
+    if already computed.
+    """
+    if expected:
+        present = list(dict.fromkeys(expected))
+        if coded is None:
+            coded = column.to_frame().select(_expected_code(column.name, present)).to_series()
+        codes_np = coded.to_numpy()
+        other = np.flatnonzero(codes_np < 0)  # null, or a value not expected
+        if len(other) <= len(codes_np) // 16:
+            if len(other) == 0:
+                return codes_np, present
+            texts = column.gather(other).to_list()
+            present.extend(dict.fromkeys(text for text in texts if text is not None))
+            if None in texts:
+                present.append(None)
+            index = {value: i for i, value in enumerate(present)}
+            codes_np = np.array(codes_np)  # writable
+            codes_np[other] = [index[text] for text in texts]
+            return codes_np, present
     distinct = column.unique(maintain_order=True).to_list()
     present = [value for value in distinct if value is not None]
     codes = column.cast(pl.Enum(present)).to_physical().cast(pl.Int64)
@@ -95,11 +130,56 @@ def _codes(column: pl.Series) -> tuple[np.ndarray, list[Any]]:
     return codes.to_numpy(), present
 
 
-def _ballot_codes(df: pl.DataFrame, group: np.ndarray, groups: int) -> np.ndarray:
-    """One integer per (group, ballot): opaque categorical codes, no string kept."""
-    ballot = df.get_column("ballot").cast(pl.Categorical).to_physical().cast(pl.Int64)
-    codes = ballot.fill_null(int(ballot.max() or 0) + 1).to_numpy()
-    return codes * groups + group
+_NEW_BALLOT = pl.col("ballot").ne_missing(pl.col("ballot").shift(1))
+
+
+def _ballot_codes(
+    df: pl.DataFrame, group: np.ndarray, groups: int, new: pl.Series | None = None
+) -> np.ndarray:
+    """One integer per (group, ballot): opaque codes, no string kept.
+
+    A ballot's marks are usually consecutive rows (a ballot is written out mark after mark):
+    then the runs of equal (group, ballot) rows are the ballots, which is so exactly when the
+    runs' first rows are all distinct, and a run's number is its code. Otherwise the ballot
+    texts are coded as a categorical. `new`: `_NEW_BALLOT` of `df`, if already computed.
+    """
+    ballot = df.get_column("ballot")
+    if new is None:
+        new = df.select(_NEW_BALLOT).to_series()
+    starts = np.array(new.to_numpy())
+    starts[0] = True
+    starts[1:] |= group[1:] != group[:-1]
+    heads = np.flatnonzero(starts)
+    first = ballot.gather(heads)
+    # Distinct ballot texts are distinct ballots; texts reused across groups need the pairs.
+    if first.n_unique() == len(heads) or (
+        pl.DataFrame({"group": group[heads], "ballot": first}).n_unique() == len(heads)
+    ):
+        lengths = np.diff(heads, append=len(starts))
+        return np.repeat(np.arange(len(heads), dtype=np.int64), lengths)
+    codes = ballot.cast(pl.Categorical).to_physical().cast(pl.Int64)
+    return codes.fill_null(int(codes.max() or 0) + 1).to_numpy() * groups + group
+
+
+def _no_repeats_shown(ballot: np.ndarray, assessee: np.ndarray, ballots: int) -> bool:
+    """Whether the row order alone proves that no ballot names an assessee twice: each
+    ballot's marks are consecutive rows (as many runs of rows as ballots) naming assessees in
+    increasing code order, or in a rotation of it (a window of the assessees wrapping round
+    the end of the list): one step down at most, after which every code stays below the
+    ballot's first. False says nothing: the pairs are then counted."""
+    same = ballot[1:] == ballot[:-1]
+    if len(ballot) - int(np.count_nonzero(same)) != ballots:
+        return False
+    down = np.flatnonzero(same & (assessee[1:] <= assessee[:-1])) + 1  # rows after a step down
+    if len(down) == 0:
+        return True
+    steps = np.bincount(ballot[down], minlength=int(ballot.max()) + 1)
+    if int(steps.max()) > 1:
+        return False
+    heads = np.flatnonzero(np.concatenate(([True], ~same)))
+    lasts = np.append(heads[1:] - 1, len(ballot) - 1)
+    stepped = steps[ballot[heads]] == 1
+    return bool(np.all(assessee[lasts[stepped]] < assessee[heads[stepped]]))
 
 
 def _void(
@@ -110,17 +190,19 @@ def _void(
     void = np.zeros(len(k), dtype=bool)
     # A ballot marking the same assessee twice is malformed: void as a whole, like a worst
     # ballot naming someone twice (docs/scoring-notes.md).
-    pairs = ballot * size + assessee
     # Counting distinct pairs (a parallel hash) is cheap; sorting 5 million of them is not,
-    # so the sort that finds which ballots repeat an assessee runs only when some do.
-    if pl.Series(pairs).n_unique() < len(pairs):
-        pairs = np.sort(pairs)
-        twice = pairs[1:][pairs[1:] == pairs[:-1]]
-        void[twice // size] = True
+    # so the sort that finds which ballots repeat an assessee runs only when some do. Ballots
+    # written out one after another, their assessees in code order, need neither.
+    if not _no_repeats_shown(ballot, assessee, int(np.count_nonzero(k))):
+        pairs = ballot * size + assessee
+        if pl.Series(pairs).n_unique() < len(pairs):
+            pairs = np.sort(pairs)
+            twice = pairs[1:][pairs[1:] == pairs[:-1]]
+            void[twice // size] = True
     if evaluation.max_top_share is not None:
         # floor(k * share) on the share as written: exact rational arithmetic (100 × 0.29 → 29).
         num, den = Decimal(repr(float(evaluation.max_top_share))).as_integer_ratio()
-        tops = np.bincount(ballot, weights=top, minlength=len(k)).astype(np.int64)
+        tops = np.bincount(ballot[top], minlength=len(k))
         if num * max(int(k.max(initial=0)), 1) < 1 << 62:
             limit = np.maximum(1, (k * num) // den)
         else:  # a share written with very many digits: Python integers
@@ -129,24 +211,13 @@ def _void(
     return void
 
 
-@dataclass(slots=True)
-class _Cell:
-    """One (assessee, group): counts and the multiset of valid values (value -> marks)."""
-
-    valid: int = 0
-    void: int = 0
-    top: int = 0
-    sat: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    values: dict[float, int] = field(default_factory=dict)
-    # dimensions form: per dimension, the sum of its ratings' values over the valid marks.
-    dimension_sums: tuple[float, ...] = ()
-
-
 def _mean(values: dict[float, int], trim: int) -> tuple[float, int]:
     """Mean of the multiset after dropping `trim` lowest and highest (when more than 2t), and
     how many marks it kept. Exact: integer sums of the values' binary fractions, one rounding
     at the division, so the result never depends on the order of the marks.
+
+    The scalar statement of a group mean; `_means` computes every cell's at once and the
+    tests hold the two equal.
     """
     items = sorted(values.items())
     n = sum(count for _, count in items)
@@ -173,68 +244,219 @@ def _drop(
     return kept[::-1] if reverse else kept
 
 
-def _cells(
-    evaluation: Evaluation, marks: pl.DataFrame
-) -> tuple[dict[tuple[str, str], _Cell], list[Any]]:
+# Below this bound integers are exact doubles, and a double division of two of them is the
+# correctly rounded quotient, the same double as Python's exact `int / int`.
+_EXACT = 1 << 53
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """Every (assessee, group) marked, as arrays indexed by cell ``a * len(groups) + g`` (``a``
+    and ``g`` index `assessees` and `groups`); the last index, `empty`, is a cell never marked.
+    """
+
+    assessees: dict[str, int]
+    groups: dict[str, int]
+    valid: np.ndarray  # int64: valid marks, before trimming
+    void: np.ndarray  # int64: marks void by their ballot or by their own option
+    top: np.ndarray  # int64: valid marks with a top option
+    sat: np.ndarray  # int64: valid marks with a satisfied option
+    counts: np.ndarray  # int64 (cells, options): valid marks per label, options' order
+    kept: np.ndarray  # int64: valid marks left after trimming
+    mean: np.ndarray  # float64: exact mean of the kept marks' values (0 where none)
+    dimension_sums: np.ndarray | None  # float64 (cells, dimensions): dimensions form only
+
+    @property
+    def empty(self) -> int:
+        return len(self.valid) - 1
+
+
+def _no_cells(evaluation: Evaluation) -> _Cells:
+    zero = np.zeros(1, dtype=np.int64)
+    return _Cells(
+        {},
+        {},
+        zero,
+        zero,
+        zero,
+        zero,
+        np.zeros((1, len(evaluation.options)), dtype=np.int64),
+        zero,
+        np.zeros(1),
+        np.zeros((1, len(evaluation.dimensions))) if evaluation.form == "dimensions" else None,
+    )
+
+
+def _cells(evaluation: Evaluation, marks: pl.DataFrame, covered: Sequence[str] = ()) -> _Cells:
     """Every (assessee, group) marked, from a histogram of (assessee, group, option, valid):
-    the marks are reduced to integer codes and counted with NumPy, never looped over."""
+    the marks are reduced to integer codes and counted with NumPy, never looped over, and so
+    is the histogram (hundreds of thousands of keys at province scale). `covered`: the
+    assessees expected to be marked (any other is coded too)."""
     df = marks
     if df.get_column("assessee").null_count():
         df = df.filter(pl.col("assessee").is_not_null())
     if df.height == 0:
-        return {}, []
-    assessee, assessees = _codes(df.get_column("assessee"))
-    group, groups = _codes(df.get_column("group"))
-    option, options = _codes(df.get_column("option"))
+        return _no_cells(evaluation)
+    expected = {"assessee": covered, "group": [g.code for g in evaluation.groups]}
+    # A grade-form mark counts only with a declared label, so every other text (and null)
+    # is one code, the last, valued as null. Other forms code the texts in order of first
+    # appearance, the order dimension sums are added in (as always).
+    declared = list(dict.fromkeys(evaluation.options)) if evaluation.form == "grade" else []
+    # One select: polars reads the columns side by side.
+    coded = df.select(
+        *(_expected_code(name, values).alias(name) for name, values in expected.items() if values),
+        *([_expected_code("option", declared, len(declared)).alias("option")] if declared else []),
+        _NEW_BALLOT.alias("ballot"),
+    )
+    assessee, assessees = _codes(*_column(df, coded, "assessee", expected["assessee"]))
+    group, groups = _codes(*_column(df, coded, "group", expected["group"]))
+    if declared:
+        option, options = coded.get_column("option").to_numpy(), [*declared, None]
+    else:
+        option, options = _codes(df.get_column("option"))
     valued = _value_marks(evaluation, pl.DataFrame({"option": options}, schema={"option": pl.Utf8}))
     value = valued.get_column("value").to_list()
     top = np.array(valued.get_column("top").fill_null(False).to_list(), dtype=bool)
-    sat = valued.get_column("sat").fill_null(False).to_list()
+    sat = np.array(valued.get_column("sat").fill_null(False).to_list(), dtype=bool)
+    labels = _labels(evaluation, valued, options)
+    ballot = _ballot_codes(df, group, len(groups), coded.get_column("ballot"))
+    void = _void(evaluation, ballot, assessee, top[option], len(assessees))
+    has_value = np.array([v is not None for v in value], dtype=bool)
+    valid = has_value[option] & ~void[ballot]
+    n_cells = len(assessees) * len(groups)
+    key = ((assessee * len(groups) + group) * len(options) + option) * 2 + valid
+    keys, counts = _histogram(key, n_cells * len(options) * 2)
+    rest, ok = np.divmod(keys, 2)
+    cell, o = np.divmod(rest, len(options))
+    chosen = ok == 1
+    size = n_cells + 1  # and the empty cell
+
+    def per_cell(where: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        # Sums of whole counts below 2**53: the float sums are exact.
+        w = counts[where] if weights is None else counts[where] * weights
+        return np.bincount(cell[where], weights=w, minlength=size).astype(np.int64)
+
+    n_valid = per_cell(chosen)
+    trims = {g.code: g.trim for g in evaluation.groups}  # codes are unique (the builder)
+    trim = np.append(np.tile([trims.get(code, 0) for code in groups], len(assessees)), 0)
+    valid_o = o[chosen]
+    per_label = _label_matrix(evaluation, labels)
+    kept, mean = _means(
+        [float(v) for v in value if v is not None],
+        value,
+        cell[chosen],
+        valid_o,
+        counts[chosen],
+        n_valid,
+        np.asarray(trim, dtype=np.int64),
+    )
+    return _Cells(
+        assessees={code: index for index, code in enumerate(assessees)},
+        groups={code: index for index, code in enumerate(groups)},
+        valid=n_valid,
+        void=per_cell(~chosen),
+        top=per_cell(chosen & top[o]),
+        sat=per_cell(chosen & sat[o]),
+        counts=np.stack(
+            [per_cell(chosen, per_label[valid_o, j]) for j in range(per_label.shape[1])], axis=1
+        )
+        if per_label.shape[1]
+        else np.zeros((size, 0), dtype=np.int64),
+        kept=kept,
+        mean=mean,
+        dimension_sums=(
+            _dimension_sums(evaluation, labels, keys, counts, len(options), size)
+            if evaluation.form == "dimensions"
+            else None
+        ),
+    )
+
+
+def _column(
+    df: pl.DataFrame, coded: pl.DataFrame, name: str, expected: Sequence[str]
+) -> tuple[pl.Series, Sequence[str], pl.Series | None]:
+    """`_codes` arguments of one column of `_cells`."""
+    return df.get_column(name), expected, coded.get_column(name) if expected else None
+
+
+def _labels(
+    evaluation: Evaluation, valued: pl.DataFrame, options: list[Any]
+) -> list[tuple[str, ...]]:
+    """The labels each distinct option text gives (grade: itself; dimensions: one per
+    dimension; score: none)."""
     if evaluation.form == "grade":
-        labels: list[tuple[str, ...]] = [(o,) if o is not None else () for o in options]
-    elif evaluation.form == "dimensions":
+        return [(o,) if o is not None else () for o in options]
+    if evaluation.form == "dimensions":
         dims = [
             valued.get_column(_dimension_column(i)).to_list()
             for i in range(len(evaluation.dimensions))
         ]
-        labels = [tuple(d[i] for d in dims) for i in range(len(options))]
-    else:
-        labels = [() for _ in options]
-    ballot = _ballot_codes(df, group, len(groups))
-    void = _void(evaluation, ballot, assessee, top[option], len(assessees))
-    has_value = np.array([v is not None for v in value], dtype=bool)
-    valid = has_value[option] & ~void[ballot]
-    key = ((assessee * len(groups) + group) * len(options) + option) * 2 + valid
-    keys, counts = _histogram(key, len(assessees) * len(groups) * len(options) * 2)
-    sums = (
-        _dimension_sums(
-            evaluation, labels, keys, counts, len(options), len(assessees) * len(groups)
-        )
-        if evaluation.form == "dimensions"
-        else None
-    )
-    cells: dict[tuple[str, str], _Cell] = {}
-    for packed, count in zip(keys.tolist(), counts.tolist(), strict=True):
-        rest, ok = divmod(packed, 2)
-        rest, o = divmod(rest, len(options))
-        a, g = divmod(rest, len(groups))
-        cell_key = (assessees[a], groups[g])
-        cell = cells.get(cell_key)
-        if cell is None:
-            cell = cells[cell_key] = _Cell()
-            if sums is not None:
-                cell.dimension_sums = tuple(sums[rest].tolist())
-        if not ok:
-            cell.void += count
-            continue
-        cell.valid += count
-        cell.top += count if top[o] else 0
-        cell.sat += count if sat[o] else 0
-        for label in labels[o]:
-            cell.counts[label] = cell.counts.get(label, 0) + count
-        v = float(value[o])
-        cell.values[v] = cell.values.get(v, 0) + count
-    return cells, assessees
+        return [tuple(d[i] for d in dims) for i in range(len(options))]
+    return [() for _ in options]
+
+
+def _label_matrix(evaluation: Evaluation, labels: list[tuple[str, ...]]) -> np.ndarray:
+    """(distinct texts, options): how many times each text names each label. Only the texts
+    of valid marks are ever used, and those name known labels only."""
+    order = {label: j for j, label in enumerate(evaluation.options)}
+    matrix = np.zeros((len(labels), len(order)), dtype=np.int64)
+    for o, named in enumerate(labels):
+        for label in named:
+            if label in order:
+                matrix[o, order[label]] += 1
+    return matrix
+
+
+def _means(
+    distinct: list[float],
+    value: list[float | None],
+    cell: np.ndarray,
+    option: np.ndarray,
+    count: np.ndarray,
+    n_valid: np.ndarray,
+    trim: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_mean` of every cell at once: marks kept and their exact mean (0 where none).
+
+    `cell`, `option`, `count` are the valid histogram entries; `value` the value of each
+    distinct option text and `distinct` those values. Values are ranked; the entries become
+    (cell, rank) counts in that order, so the trim is a clip of cumulative counts per cell.
+    Each value is an integer numerator over one common power-of-two scale, and a cell's mean
+    is its integer sum over (scale × kept), rounded once: the double `_mean` gives.
+    """
+    size = len(n_valid)
+    ranked = sorted(set(distinct))
+    rank_of = {v: r for r, v in enumerate(ranked)}
+    ranks = np.array([rank_of[float(v)] if v is not None else 0 for v in value], dtype=np.int64)
+    width = max(len(ranked), 1)
+    keys, counts = _histogram(cell * width + ranks[option], size * width, count)
+    at, rank = np.divmod(keys, width)
+    # Trim only where there are more than 2t marks: t marks off each end of the ranked
+    # counts of the cell, taken from the bins the cumulative counts say they fall in.
+    t = np.where(n_valid > 2 * trim, trim, 0)
+    starts = np.cumsum(n_valid) - n_valid
+    before = np.cumsum(counts) - counts - starts[at]
+    after = n_valid[at] - before - counts
+    kept_bins = counts - np.clip(t[at] - before, 0, counts) - np.clip(t[at] - after, 0, counts)
+    kept = n_valid - 2 * t
+    ratios = [v.as_integer_ratio() for v in ranked]
+    scale = max((den for _, den in ratios), default=1)
+    numerators = [num * (scale // den) for num, den in ratios]
+    largest = int(kept.max(initial=0))
+    mean = np.zeros(size)
+    if max(map(abs, numerators), default=0) * largest < _EXACT and scale * largest < _EXACT:
+        terms = np.array(numerators, dtype=np.float64)[rank] * kept_bins
+        totals = np.bincount(at, weights=terms, minlength=size)  # exact: whole numbers
+        np.divide(totals, kept * float(scale), out=mean, where=kept > 0)
+        return kept, mean
+    # Values with long binary fractions (a score form's 7.3 / 10 × 100): Python integers.
+    sums = [0] * size
+    for a, r, k in zip(at.tolist(), rank.tolist(), kept_bins.tolist(), strict=True):
+        sums[a] += numerators[r] * k
+    for a, (total, k) in enumerate(zip(sums, kept.tolist(), strict=True)):
+        if k:
+            mean[a] = total / (scale * k)
+    return kept, mean
 
 
 def _dimension_sums(
@@ -267,14 +489,20 @@ def _dimension_sums(
     return sums
 
 
-def _histogram(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """`np.unique(key, return_counts=True)` for keys in `range(size)`: a count per possible
-    key when there are not many more of them than marks (no sort of millions of keys)."""
+def _histogram(
+    key: np.ndarray, size: int, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(key, return_counts=True)` for keys in `range(size)` (with `weights`: the sum
+    of the whole-number weights per key): a count per possible key when there are not many
+    more of them than marks (no sort of millions of keys)."""
     if size <= 4 * len(key) + 1_000_000:
-        counts = np.bincount(key, minlength=size)
+        counts = np.bincount(key, weights=weights, minlength=size)
         keys = np.flatnonzero(counts)
-        return keys, counts[keys]
-    return np.unique(key, return_counts=True)
+        return keys, counts[keys].astype(np.int64)
+    if weights is None:
+        return np.unique(key, return_counts=True)
+    keys, inverse = np.unique(key, return_inverse=True)
+    return keys, np.bincount(inverse, weights=weights, minlength=len(keys)).astype(np.int64)
 
 
 def aggregate(
@@ -285,88 +513,146 @@ def aggregate(
     `marks` holds this evaluation's rows only. `covered` lists the assessees that get an
     entry (scoring.md §8, evaluation coverage), in the order results should follow.
     """
-    groups = evaluation.groups
-    cells, _ = _cells(evaluation, marks)
-    label_order = {label: i for i, label in enumerate(evaluation.options)}
-    empty = _Cell()
+    codes = list(covered)
+    return _results(evaluation, _cells(evaluation, marks, codes), codes)
 
-    results: dict[str, EvaluationResult] = {}
-    for code in covered:
-        group_results = []
-        weighted = 0.0
-        weights = 0.0
-        flags: list[str] = []
-        valid_total = void_total = top_total = sat_total = 0
-        dimension_sums = [0.0] * len(evaluation.dimensions)
-        for group in groups:
-            cell = cells.get((code, group.code), empty)
-            for index, total in enumerate(cell.dimension_sums):
-                dimension_sums[index] += total
-            n_valid = cell.valid
-            valid_total += n_valid
-            void_total += cell.void
-            top_total += cell.top
-            sat_total += cell.sat
-            present = n_valid > 0 and n_valid >= group.min_ballots
-            mean, kept = _mean(cell.values, group.trim) if present else (None, 0)
-            if present:
-                weighted += group.weight * mean
-                weights += group.weight
-            else:
-                flags.append(f"missing_group:{evaluation.code}:{group.code}")
-            raw_counts = cell.counts
-            group_results.append(
+
+def aggregate_covering(
+    evaluation: Evaluation, marks: pl.DataFrame, assessees: Sequence[str], always: Container[str]
+) -> dict[str, EvaluationResult]:
+    """`aggregate` for the assessees in `always` and every assessee marked, in the order of
+    `assessees` (scoring.md §8, evaluation coverage: the categories using the evaluation as
+    a section, plus everyone marked); a mark naming no one in `assessees` covers no one.
+    The marks are read once for both."""
+    cells = _cells(evaluation, marks, assessees)
+    per_assessee = (cells.valid + cells.void)[:-1].reshape(-1, max(len(cells.groups), 1))
+    marked = per_assessee.sum(axis=1) > 0 if len(cells.groups) else np.zeros(0, dtype=bool)
+    index = cells.assessees
+    covered = [
+        code
+        for code in assessees
+        if code in always or (code in index and bool(marked[index[code]]))
+    ]
+    return _results(evaluation, cells, covered)
+
+
+def _results(
+    evaluation: Evaluation, cells: _Cells, codes: list[str]
+) -> dict[str, EvaluationResult]:
+    """Every covered assessee's result from the cells: sums over the groups as arrays, then
+    one short loop per assessee that builds the result objects."""
+    rows = np.array([cells.assessees.get(code, -1) for code in codes], dtype=np.int64)
+    width = len(cells.groups)
+    n = len(codes)
+    weighted = np.zeros(n)
+    weights = np.zeros(n)
+    valid_total = np.zeros(n, dtype=np.int64)
+    void_total = np.zeros(n, dtype=np.int64)
+    top_total = np.zeros(n, dtype=np.int64)
+    sat_total = np.zeros(n, dtype=np.int64)
+    dimension_sums = np.zeros((n, len(evaluation.dimensions)))
+    columns: list[list[GroupResult]] = []
+    missing_columns: list[list[str | None]] = []
+    labels = list(evaluation.options)
+    for group in evaluation.groups:
+        group_code, name, weight = group.code, group.name, group.weight
+        g = cells.groups.get(group.code)
+        at = (
+            np.full(n, cells.empty)
+            if g is None
+            else np.where(rows >= 0, rows * width + g, cells.empty)
+        )
+        n_valid = cells.valid[at]
+        present = (n_valid > 0) & (n_valid >= group.min_ballots)
+        mean = cells.mean[at]
+        # The same operations, in the same group order, as a sum assessee by assessee.
+        weighted = np.where(present, weighted + group.weight * mean, weighted)
+        weights = np.where(present, weights + group.weight, weights)
+        valid_total += n_valid
+        void_total += cells.void[at]
+        top_total += cells.top[at]
+        sat_total += cells.sat[at]
+        if cells.dimension_sums is not None:
+            dimension_sums = dimension_sums + cells.dimension_sums[at]
+        # This group's result of every assessee, a column at a time.
+        present_list = present.tolist()
+        counts = [
+            {label: count for label, count in zip(labels, row, strict=True) if count}
+            for row in cells.counts[at].tolist()
+        ]
+        columns.append(
+            [
                 GroupResult(
-                    code=group.code,
-                    name=group.name,
-                    weight=group.weight,
-                    score=mean if present else None,
-                    marks=n_valid,
-                    void=cell.void,
-                    trimmed=n_valid - kept if present else 0,
-                    counts={
-                        label: raw_counts[label]
-                        for label in sorted(raw_counts, key=lambda x: label_order.get(x, 1 << 30))
-                    },
+                    group_code, name, weight, mean_i if ok else None, marks, void, trimmed, c
                 )
-            )
-        if weights > 0:
-            e = weighted / weights
-        else:
-            e = 0.0
-            flags.append(f"no_ballots:{evaluation.code}")
+                for ok, mean_i, marks, void, trimmed, c in zip(
+                    present_list,
+                    mean.tolist(),
+                    n_valid.tolist(),
+                    cells.void[at].tolist(),
+                    np.where(present, n_valid - cells.kept[at], 0).tolist(),
+                    counts,
+                    strict=True,
+                )
+            ]
+        )
+        missing = f"missing_group:{evaluation.code}:{group.code}"
+        missing_columns.append([None if ok else missing for ok in present_list])
+    scored = weights > 0
+    e = np.divide(weighted, weights, out=np.zeros(n), where=scored).tolist()
+    has_valid = valid_total > 0
+    top_rate = _rates(top_total, valid_total)
+    sat_rate = _rates(sat_total, valid_total) if evaluation.form != "score" else [None] * n
+    dimension_means = (
+        np.divide(dimension_sums, valid_total[:, None], out=np.zeros_like(dimension_sums),
+                  where=has_valid[:, None]).tolist()
+    )  # fmt: skip
+    no_ballots = f"no_ballots:{evaluation.code}"
+    integrity = evaluation.kind == "integrity"
+    dimensions = list(evaluation.dimensions) if evaluation.form == "dimensions" else None
+    per_assessee = zip(*columns, strict=True) if columns else iter([()] * n)
+    missing_per_assessee = zip(*missing_columns, strict=True) if columns else iter([()] * n)
+    results: dict[str, EvaluationResult] = {}
+    for i, (code, ok, valid_i, void_i, has, group_results, missing) in enumerate(
+        zip(
+            codes, scored.tolist(), valid_total.tolist(), void_total.tolist(), has_valid.tolist(),
+            per_assessee, missing_per_assessee, strict=True,
+        )
+    ):  # fmt: skip
+        flags = [flag for flag in missing if flag is not None]
+        if not ok:
+            flags.append(no_ballots)
         handling = False
-        if evaluation.kind == "integrity" and round2(e) < evaluation.handling_below:
+        if integrity and round2(e[i]) < evaluation.handling_below:
             handling = True
             flags.append(f"integrity_below:{evaluation.handling_below_text}")
         results[code] = EvaluationResult(
             code=evaluation.code,
             kind=evaluation.kind,
-            score=e,
-            valid=valid_total,
-            void=void_total,
-            groups=tuple(group_results),
-            top_rate=top_total / valid_total if valid_total else None,
-            satisfaction_rate=(
-                sat_total / valid_total if valid_total and evaluation.form != "score" else None
-            ),
+            score=e[i],
+            valid=valid_i,
+            void=void_i,
+            groups=group_results,
+            top_rate=top_rate[i],
+            satisfaction_rate=sat_rate[i],
             flags=tuple(flags),
             handling=handling,
             dimensions=(
                 {
-                    d: (total / valid_total if valid_total else None)
-                    for d, total in zip(evaluation.dimensions, dimension_sums, strict=True)
+                    d: (m if has else None)
+                    for d, m in zip(dimensions, dimension_means[i], strict=True)
                 }
-                if evaluation.form == "dimensions"
+                if dimensions is not None
                 else None
             ),
         )
     return results
 
 
-def marked(marks: pl.DataFrame) -> set[str]:
-    """Assessees marked (or picked) on at least one of these rows."""
-    return set(marks.get_column("assessee").drop_nulls().unique().to_list())
+def _rates(part: np.ndarray, whole: np.ndarray) -> list[float | None]:
+    """``part / whole`` per assessee (None where whole is 0): exact counts, one division."""
+    rates = np.divide(part, whole, out=np.zeros(len(whole)), where=whole > 0).tolist()
+    return [rate if w else None for rate, w in zip(rates, whole.tolist(), strict=True)]
 
 
 def worst(evaluation: Evaluation, marks: pl.DataFrame) -> WorstResult:

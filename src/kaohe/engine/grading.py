@@ -6,9 +6,11 @@ import math
 from collections.abc import Sequence
 from itertools import groupby
 
+import numpy as np
+
 from kaohe.engine.model import Category, Grade
 from kaohe.engine.results import AssesseeResult
-from kaohe.engine.rounding import round2
+from kaohe.engine.rounding import round2_array
 
 
 def capacities(grades: Sequence[Grade], n: int) -> list[int]:
@@ -68,20 +70,30 @@ def assign_grades(category: Category, results: Sequence[AssesseeResult]) -> None
         else tuple(section.code for section in category.sections)
     )
 
-    def key(result: AssesseeResult) -> tuple[float, ...]:
-        scores = result.section_scores()
-        return (-result.rounded_total, *(-round2(scores[code]) for code in tiebreak))
+    # Each result's rounded total and veto effects once (a rounding and a set each time
+    # otherwise, several times per result at province scale); neither changes in here.
+    totals = {id(result): result.rounded_total for result in results}
+    effects = {id(result): _effects(result) for result in results}
 
     candidates = []
     for result in results:
-        if "lowest" in _effects(result):
+        if "lowest" in effects[id(result)]:
             items = "、".join(v.item for v in result.vetoes if v.effect == "lowest")
             result.grade_before_downgrade = grades[last].name
             result.grade_reason = f"一票否决（{items}）：定为最后一个等次，不占名额"
         else:
             candidates.append(result)
-    # Each key once (a rounding per tie-break section): the sort and the grouping share them.
-    keys = {id(result): key(result) for result in candidates}
+    # Each key once (the rounded total, then each tie-break section's rounded score, all
+    # negated): the sort and the grouping share them. The section scores are rounded as
+    # one array (`round2_array` gives `round2` of each).
+    section_scores = [result.section_scores() for result in candidates]
+    matrix = np.array(
+        [[scores[code] for code in tiebreak] for scores in section_scores], dtype=np.float64
+    ).reshape(len(candidates), len(tiebreak))
+    keys = {
+        id(result): (-totals[id(result)], *row)
+        for result, row in zip(candidates, (-round2_array(matrix)).tolist(), strict=True)
+    }
     candidates.sort(key=lambda r: (keys[id(r)], r.code))
     closed: set[int] = set()  # grades left vacant after a tie at their boundary
 
@@ -100,8 +112,8 @@ def assign_grades(category: Category, results: Sequence[AssesseeResult]) -> None
             eligible = [
                 r
                 for r in remaining
-                if not (g == 0 and "no_top" in _effects(r))
-                and (grade.min_score is None or r.rounded_total >= grade.min_score)
+                if not (g == 0 and "no_top" in effects[id(r)])
+                and (grade.min_score is None or totals[id(r)] >= grade.min_score)
             ]
             if not eligible:
                 continue
@@ -127,17 +139,21 @@ def assign_grades(category: Category, results: Sequence[AssesseeResult]) -> None
         for result in members:
             reasons = [
                 *notes,
-                f"按总分{result.rounded_total}排序定为{result.grade_before_downgrade}",
+                f"按总分{totals[id(result)]}排序定为{result.grade_before_downgrade}",
             ]
             result.grade_reason = "；".join(reasons)
 
+    index_of: dict[str, int] = {}
+    for i, grade in enumerate(grades):
+        index_of.setdefault(grade.name, i)  # the first grade of that name
     for result in results:
-        if "no_top" in _effects(result) and "lowest" not in _effects(result):
+        effect = effects[id(result)]
+        if "no_top" in effect and "lowest" not in effect:
             items = "、".join(v.item for v in result.vetoes if v.effect == "no_top")
             result.grade_reason = (
                 f"一票否决（{items}）：不得评为{grades[0].name}；" + result.grade_reason
             )
-        index = next(i for i, g in enumerate(grades) if g.name == result.grade_before_downgrade)
+        index = index_of[result.grade_before_downgrade]
         final = min(last, index + result.downgrades)
         result.grade = grades[final].name
         if result.downgrades:

@@ -10,8 +10,10 @@ explanation asks for them.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -31,11 +33,19 @@ class LeafBlock:
 
     members: tuple[str, ...]
     leaves: tuple[Indicator, ...]
-    values: tuple[list[Value | None], ...]  # per leaf: the recorded value of each member
+    values: np.ndarray  # object (n, L): the recorded value (None when missing)
     status: np.ndarray  # int8 (n, L): SCORED, MISSING, EXEMPT
     scores: np.ndarray  # float64 (n, L): 0 when missing, NaN when exempt
     ranks: Mapping[int, tuple[np.ndarray, int]]  # rank leaf column -> (k per member, n)
-    rounded: np.ndarray  # `scores` as reported (round2), computed once for all explanations
+    # `scores` as reported (round2), computed once on the first explanation: scoring alone
+    # (`kaohe score`) never needs them.
+    _rounded: list[np.ndarray] = field(default_factory=list, repr=False)
+
+    @property
+    def rounded(self) -> np.ndarray:
+        if not self._rounded:
+            self._rounded.append(round2_array(self.scores))
+        return self._rounded[0]
 
     def leaf_results(self, row: int, start: int, stop: int) -> tuple[LeafResult, ...]:
         """The explanation lines of one member's leaves `start:stop`."""
@@ -49,7 +59,7 @@ class LeafBlock:
                     LeafResult(leaf.code, leaf.name, method, leaf.points, "N/A", "exempt", None)
                 )
                 continue
-            value = self.values[j][row]
+            value = self.values[row, j]
             score = float(self.scores[row, j])
             if status == MISSING:
                 lines.append(
@@ -71,14 +81,17 @@ class LeafBlock:
         no scalar rounding per line."""
         status = self.status[row, start:stop].tolist()
         rounded = self.rounded[row, start:stop].tolist()
+        recorded = self.values[row, start:stop].tolist()
         lines: list[dict[str, Any]] = []
-        for j, state, score in zip(range(start, stop), status, rounded, strict=True):
+        for j, state, score, recorded_value in zip(
+            range(start, stop), status, rounded, recorded, strict=True
+        ):
             leaf = self.leaves[j]
             if state == EXEMPT:
                 value: Any = "N/A"
                 score = None
             else:
-                value = self.values[j][row]
+                value = recorded_value
             line: dict[str, Any] = {
                 "indicator": leaf.code,
                 "name": leaf.name,
@@ -95,36 +108,55 @@ class LeafBlock:
         return lines
 
 
-def _numbers(values: Sequence[Value | None]) -> tuple[np.ndarray, np.ndarray]:
-    """Numeric values as floats (NaN elsewhere) and where they are numeric."""
-    numeric = np.array(
-        [v is not None and v is not NA and not isinstance(v, str) for v in values], dtype=bool
-    )
-    numbers = np.array(
-        [float(v) if ok else math.nan for v, ok in zip(values, numeric.tolist(), strict=True)],  # type: ignore[arg-type]
-        dtype=np.float64,
-    )
-    return numbers, numeric
+# What a recorded value's type says it is; any other type (a float subclass such as
+# numpy's, a Decimal from elsewhere) is told apart value by value, as `_kinds` explains.
+_TEXT, _MISSING, _EXEMPT, _NUMBER, _OTHER = range(5)
+_KIND_OF_TYPE: Mapping[type, int] = {
+    str: _TEXT,
+    type(None): _MISSING,
+    type(NA): _EXEMPT,
+    float: _NUMBER,
+    int: _NUMBER,
+}
+
+
+def _kinds(found: np.ndarray) -> np.ndarray:
+    """The kind (`_TEXT`, `_MISSING`, `_EXEMPT`, `_NUMBER`) of every recorded value, by its
+    type, looked up without a Python loop: missing is None, exempt is N/A, numeric is
+    anything else but text (the builder's types)."""
+    table: defaultdict[type, int] = defaultdict(lambda: _OTHER, _KIND_OF_TYPE)
+    flat = found.ravel()
+    kinds = np.fromiter(map(table.__getitem__, map(type, flat)), dtype=np.int8, count=flat.size)
+    for i in np.flatnonzero(kinds == _OTHER).tolist():
+        kinds[i] = _TEXT if isinstance(flat[i], str) else _NUMBER
+    return kinds.reshape(found.shape)
+
+
+def _numbers(column: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """The numeric values of one leaf's column as floats (NaN elsewhere): `float(v)` each,
+    converted by NumPy."""
+    numbers = np.full(len(column), math.nan)
+    numbers[numeric] = column[numeric].astype(np.float64)
+    return numbers
 
 
 def _method_scores(
-    leaf: Indicator, values: Sequence[Value | None], present: np.ndarray
+    leaf: Indicator, column: np.ndarray, present: np.ndarray, numeric: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, int] | None]:
     """Scores of one leaf for every member, which are scored, and the rank (k, n) if ranked.
 
-    `present`: the value is neither missing nor N/A.
+    `column`: the recorded values (object array); `present`: the value is neither missing
+    nor N/A; `numeric`: it is a number.
     """
     p = leaf.points
     method = leaf.method
-    n = len(values)
+    n = len(column)
     if method == "grade":
         grades = leaf.grades
-        fractions = np.array(
-            [grades[v] if ok else 0.0 for v, ok in zip(values, present.tolist(), strict=True)],  # type: ignore[index]
-            dtype=np.float64,
-        )
+        fractions = np.zeros(n)
+        fractions[present] = [grades[v] for v in column[present].tolist()]
         return p * fractions, present, None
-    v, numeric = _numbers(values)
+    v = _numbers(column, numeric)
     scored = present & numeric  # a label on a numeric leaf cannot be scored (defensive)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "ratio":
@@ -171,25 +203,27 @@ def leaf_block(
     """Score every leaf of these sections for every member."""
     leaves = tuple(leaf for section in sections for leaf in section.leaves())
     n, width = len(members), len(leaves)
+    # One look-up per (member, leaf), all made by `map` (no Python loop), member by member.
+    codes = [leaf.code for leaf in leaves]
+    found = np.fromiter(
+        map(values.get, product(members, codes)), dtype=object, count=n * width
+    ).reshape(n, width)
+    kinds = _kinds(found)
+    exempt = kinds == _EXEMPT
+    present = (kinds != _MISSING) & ~exempt
+    numeric = kinds == _NUMBER
     status = np.full((n, width), MISSING, dtype=np.int8)
     scores = np.zeros((n, width), dtype=np.float64)
-    per_leaf: list[list[Value | None]] = []
     ranks: dict[int, tuple[np.ndarray, int]] = {}
     for j, leaf in enumerate(leaves):
-        column = [values.get((code, leaf.code)) for code in members]
-        per_leaf.append(column)
-        exempt = np.array([v is NA for v in column], dtype=bool)
-        present = np.array([v is not None for v in column], dtype=bool) & ~exempt
-        score, scored, rank = _method_scores(leaf, column, present)
+        score, scored, rank = _method_scores(leaf, found[:, j], present[:, j], numeric[:, j])
         status[scored, j] = SCORED
-        status[exempt, j] = EXEMPT
         scores[:, j] = score
-        scores[exempt, j] = math.nan
         if rank is not None:
             ranks[j] = rank
-    return LeafBlock(
-        tuple(members), leaves, tuple(per_leaf), status, scores, ranks, round2_array(scores)
-    )
+    status[exempt] = EXEMPT
+    scores[exempt] = math.nan
+    return LeafBlock(tuple(members), leaves, found, status, scores, ranks)
 
 
 def section_scores(

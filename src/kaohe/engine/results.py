@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from kaohe.engine.gcpause import gc_paused
 from kaohe.engine.model import VetoItem
 from kaohe.engine.rounding import round2, round2_opt, round4_opt
 
@@ -363,10 +364,11 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         """The results JSON of workbook.md (numbers rounded per scoring.md §8)."""
-        return {
-            "plan": self.plan,
-            "categories": {c.code: c.to_dict() for c in self.categories},
-            "assessees": [a.to_dict() for a in self.assessees],
-            "indicators": [i.to_dict() for i in self.indicators],
-            "worst": {w.code: [e.to_dict() for e in w.named] for w in self.worst},
-        }
+        with gc_paused():  # a dict or more per figure, no cycles (gcpause.py)
+            return {
+                "plan": self.plan,
+                "categories": {c.code: c.to_dict() for c in self.categories},
+                "assessees": [a.to_dict() for a in self.assessees],
+                "indicators": [i.to_dict() for i in self.indicators],
+                "worst": {w.code: [e.to_dict() for e in w.named] for w in self.worst},
+            }

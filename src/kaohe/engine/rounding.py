@@ -36,7 +36,14 @@ def round2(x: float) -> float:
     >>> round2(2.675), round2(-2.675), round2(-0.001), round2(96.765), round2(-1.004)
     (2.68, -2.68, 0.0, 96.77, -1.0)
     """
-    return _fast(x, 100.0, _CENT)
+    # `_fast(x, 100.0, _CENT)` written out: called for every figure of every result.
+    y = x * 100.0
+    if -1e12 < y < 1e12:
+        q = math.floor(y)
+        d = y - q
+        if abs(d - 0.5) > 1e-6:
+            return (q + (d > 0.5)) / 100.0 + 0.0
+    return _round(x, _CENT)
 
 
 def round4(x: float) -> float:
@@ -53,7 +60,7 @@ def round2_opt(x: float | None) -> float | None:
 
 
 def round4_opt(x: float | None) -> float | None:
-    return None if x is None else round4(x)
+    return None if x is None else _fast(x, 10000.0, _RATE)
 
 
 def round2_array(x: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import polars as pl
 
 from kaohe.engine import ballots, probation
 from kaohe.engine.diagnostics import category_stats
+from kaohe.engine.gcpause import gc_paused
 from kaohe.engine.grading import assign_grades, assign_ranks
 from kaohe.engine.leaves import LeafBlock, leaf_block, section_scores
 from kaohe.engine.leaves import flags as block_flags
@@ -38,15 +39,14 @@ def _partition_marks(document: Document) -> dict[str, pl.DataFrame]:
     }
 
 
-def _covered(document: Document, evaluation: Evaluation, marks: pl.DataFrame | None) -> list[str]:
-    """Assessees of categories using the evaluation as a section, plus everyone marked."""
+def _always_covered(document: Document, evaluation: Evaluation) -> set[str]:
+    """Assessees of the categories using the evaluation as a section (scoring.md §8)."""
     using = {
         category.code
         for category in document.plan.categories
         if any(s.evaluation == evaluation.code for s in category.sections)
     }
-    marked = ballots.marked(marks) if marks is not None else set()
-    return [a.code for a in document.assessees if a.category in using or a.code in marked]
+    return {a.code for a in document.assessees if a.category in using}
 
 
 def _veto_of_event(document: Document, event: Event) -> VetoItem:
@@ -67,12 +67,14 @@ def _assessee(
     evaluations: dict[str, EvaluationResult],
     events: list[Event],
 ) -> AssesseeResult:
-    base = math.fsum(s.score for s in sections)
+    base = math.fsum([s.score for s in sections])
     scale = float(document.scale.get(assessee.code, 1.0))
-    bonus_events = math.fsum(e.points for e in events if e.type == "bonus")
+    bonus_events = deduction = 0.0  # the sums of no events (most assessees have none)
+    if events:
+        bonus_events = math.fsum([e.points for e in events if e.type == "bonus"])
+        deduction = math.fsum([e.points for e in events if e.type == "deduction"])
     cap = document.plan.bonus_cap
     bonus = min(bonus_events, cap) if cap is not None else bonus_events
-    deduction = math.fsum(e.points for e in events if e.type == "deduction")
     total = max(0.0, base * scale + bonus - deduction)
     vetoes: list[VetoItem] = []
     lines: list[EventLine] = []
@@ -121,9 +123,15 @@ def score(document: Document) -> Results:
     >>> [(a["code"], a["total"], a["rank"], a["grade"]) for a in score(doc).to_dict()["assessees"]]
     [('A', 95.0, 1, '优秀'), ('B', 80.0, 2, '一般')]
     """
+    with gc_paused():  # hundreds of thousands of result objects, no cycles (gcpause.py)
+        return _score(document)
+
+
+def _score(document: Document) -> Results:
     plan = document.plan
     marks = _partition_marks(document)
 
+    assessee_codes = [a.code for a in document.assessees]
     evaluation_results: dict[str, dict[str, EvaluationResult]] = {}
     worst_results: list[WorstResult] = []
     for evaluation in document.evaluations:
@@ -132,10 +140,12 @@ def score(document: Document) -> Results:
             empty = document.marks.clear()
             worst_results.append(ballots.worst(evaluation, frame if frame is not None else empty))
             continue
-        covered = _covered(document, evaluation, frame)
         if frame is None:
             frame = document.marks.clear()
-        per = ballots.aggregate(evaluation, frame, covered)
+        # Covered: the categories using the evaluation, plus everyone marked.
+        per = ballots.aggregate_covering(
+            evaluation, frame, assessee_codes, _always_covered(document, evaluation)
+        )
         if evaluation.kind == "probation":  # 试用期满测评: votes and verdict (probation.py)
             per = probation.review_all(evaluation, per)
         evaluation_results[evaluation.code] = per

@@ -9,15 +9,14 @@ into file, sheet, row and column.
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kaohe.engine.gcpause import gc_paused
 from kaohe.errors import InputError, Locate, Problem
 from kaohe.workbook.csvio import read_csv
 from kaohe.workbook.fmt_locate import Origins
@@ -66,34 +65,9 @@ def read_document(paths: Sequence[str | Path]) -> Document:
     """`read_raw` + `build_document`: a validated `Document`, or InputError with every problem."""
     from kaohe.workbook.build import build_document
 
-    with _collector_paused():
+    with gc_paused():  # a million long-lived objects, no cycles (engine/gcpause.py)
         raw, locate = read_raw(paths)
         return build_document(raw, locate=locate)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a document is read.
-
-    A province's document is about a million long-lived objects (the plan, 800,000 values
-    and their keys), which CPython's collector walked again and again as they were made
-    (two full collections among a thousand, ≈ 4% of the reading), for nothing: they form
-    no reference cycles. Paused, they are walked once, by the next collection. The
-    collector is switched back on (if it was on) on the way out.
-
-    >>> with _collector_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_yaml(path: Path, doc: dict[str, Any], origins: Origins, problems: list[Problem]) -> None:
