@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -12,7 +13,7 @@ from kaohe.engine.gcpause import gc_paused
 from kaohe.engine.grading import assign_grades, assign_ranks
 from kaohe.engine.leaves import LeafBlock, leaf_block, section_scores
 from kaohe.engine.leaves import flags as block_flags
-from kaohe.engine.model import Assessee, Document, Evaluation, Event, VetoItem
+from kaohe.engine.model import Assessee, Category, Document, Evaluation, Event, VetoItem
 from kaohe.engine.results import (
     AssesseeResult,
     CategoryResult,
@@ -127,10 +128,11 @@ def score(document: Document) -> Results:
         return _score(document)
 
 
-def _score(document: Document) -> Results:
-    plan = document.plan
+def _count_ballots(
+    document: Document,
+) -> tuple[dict[str, dict[str, EvaluationResult]], list[WorstResult]]:
+    """Every evaluation's results per assessee, and the worst votes (ballots.py)."""
     marks = _partition_marks(document)
-
     assessee_codes = [a.code for a in document.assessees]
     evaluation_results: dict[str, dict[str, EvaluationResult]] = {}
     worst_results: list[WorstResult] = []
@@ -149,32 +151,56 @@ def _score(document: Document) -> Results:
         if evaluation.kind == "probation":  # 试用期满测评: votes and verdict (probation.py)
             per = probation.review_all(evaluation, per)
         evaluation_results[evaluation.code] = per
+    return evaluation_results, worst_results
+
+
+SectionColumns = dict[str, tuple[list[float], list[float | None], int, int]]
+
+
+def _leaves(
+    category: Category, members: list[Assessee], document: Document
+) -> tuple[LeafBlock, dict[int, list[str]], SectionColumns]:
+    """One category's leaf block (every leaf at once, leaves.py), its flags and the indicator
+    sections' totals as columns."""
+    indicator_sections = [s for s in category.sections if s.source == "indicators"]
+    block = leaf_block(indicator_sections, [a.code for a in members], document.values)
+    section_columns: SectionColumns = {}
+    start = 0
+    for section in indicator_sections:
+        stop = start + sum(1 for _ in section.leaves())
+        totals, applied = section_scores(block, section, start, stop)
+        section_columns[section.code] = (totals, applied, start, stop)
+        start = stop
+    return block, block_flags(block), section_columns
+
+
+def _score(document: Document) -> Results:
+    plan = document.plan
+    by_category: dict[str, list[Assessee]] = {}
+    for assessee in document.assessees:
+        by_category.setdefault(assessee.category, []).append(assessee)
+
+    # The ballots are counted in a second thread while this one scores the indicator leaves:
+    # counting is polars and NumPy, which run outside the GIL, and the leaves are mostly
+    # Python, so on two cores the two overlap. Neither reads what the other makes.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counted = pool.submit(_count_ballots, document)
+        leaves = {
+            category.code: _leaves(category, by_category.get(category.code, []), document)
+            for category in plan.categories
+        }
+        evaluation_results, worst_results = counted.result()
 
     events: dict[str, list[Event]] = {}
     for event in document.events:
         events.setdefault(event.assessee, []).append(event)
 
-    by_category: dict[str, list[Assessee]] = {}
-    for assessee in document.assessees:
-        by_category.setdefault(assessee.category, []).append(assessee)
-
     results: dict[str, AssesseeResult] = {}
     blocks: dict[str, LeafBlock] = {}
     for category in plan.categories:
         members = by_category.get(category.code, [])
-        codes = [a.code for a in members]
-        # Every leaf of the category at once, one array operation per leaf (leaves.py).
-        indicator_sections = [s for s in category.sections if s.source == "indicators"]
-        block = leaf_block(indicator_sections, codes, document.values)
+        block, leaf_flags, section_columns = leaves[category.code]
         blocks[category.code] = block
-        leaf_flags = block_flags(block)
-        section_columns: dict[str, tuple[list[float], list[float | None], int, int]] = {}
-        start = 0
-        for section in indicator_sections:
-            stop = start + sum(1 for _ in section.leaves())
-            totals, applied = section_scores(block, section, start, stop)
-            section_columns[section.code] = (totals, applied, start, stop)
-            start = stop
         for row, assessee in enumerate(members):
             flags: set[str] = set(leaf_flags.get(row, ()))
             evaluations = {

@@ -7,6 +7,7 @@ Loading is all-or-nothing: every check runs, every problem is collected with its
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kaohe.engine.model import Document
@@ -55,17 +56,30 @@ def build_document(raw: Mapping[str, Any], *, locate: Locate | None = None) -> D
     known = set(by_code)
     data = p.mapping(raw.get("data"), ("data",), "data ") if raw.get("data") is not None else {}
     data = data or {}
-    document = Document(
-        organization=organization,
-        plan=plan,
-        assessees=assessees,
-        evaluations=evaluations,
-        values=build_values(data.get("values"), p, by_code, plan, data.get("value_rows")),
-        scale=build_scale(data.get("scale"), p, known),
-        process=build_process(data.get("process"), p, known),
-        events=build_events(data.get("events"), p, known, plan),
-        marks=build_marks(data, p, {e.code: e for e in evaluations}, known),
-    )
+    # The marks (polars, outside the GIL) are checked in a second thread while this one builds
+    # the values (Python): on two cores the two overlap. Their problems are collected apart and
+    # come last, where they always came.
+    marks_problems = Problems(locate)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        marks = pool.submit(
+            build_marks, data, marks_problems, {e.code: e for e in evaluations}, known
+        )
+        values = build_values(data.get("values"), p, by_code, plan, data.get("value_rows"))
+        scale = build_scale(data.get("scale"), p, known)
+        process = build_process(data.get("process"), p, known)
+        events = build_events(data.get("events"), p, known, plan)
+        document = Document(
+            organization=organization,
+            plan=plan,
+            assessees=assessees,
+            evaluations=evaluations,
+            values=values,
+            scale=scale,
+            process=process,
+            events=events,
+            marks=marks.result(),
+        )
+    p.items.extend(marks_problems.items)
     if p.items:
         raise InputError(p.items)
     return document
