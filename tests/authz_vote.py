@@ -35,6 +35,12 @@ CASES: tuple[Case, ...] = (
         method="post",
         data={"code": "", "action": "review"},
     ),
+    Case(
+        "evaluation_vote:done",
+        "/v/done/",
+        everyone(GO),
+        note="the receipt page after a cast; without its cookie: back to the start",
+    ),
     Case("evaluation_vote:receipt", "/v/receipt/", everyone(OK)),
     Case(
         "evaluation_vote:receipt",

@@ -6,12 +6,14 @@ reach the voter in Chinese. Also without JavaScript (the plain form flow of /v/)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
-from browser.browsing import WAIT_MS, shot
+from browser.browsing import SCREENSHOTS, WAIT_MS, shot
 from kaohe.evaluation.codes import code_digest, issue_codes
 from kaohe.evaluation.models import Evaluation, SealedBallot, VotingCode
 from kaohe.evaluation.tests.ballot_fixtures import Voting, load_voting_plan
@@ -265,3 +267,186 @@ def test_no_answer_keeps_the_confirmation_for_another_try(plan: Voting, phone: P
     page.get_by_role("button", name="确认提交").click()
     expect(page.locator("main h1")).to_have_text("投票成功")
     assert SealedBallot.objects.filter(cast=True).count() == 1
+
+
+def _option(label: str) -> str:
+    """The option button with exactly this label (满意 is also in 比较满意, 不满意)."""
+    return f'label:has(span:text-is("{label}"))'
+
+
+def _units_ballot() -> tuple[list[str], Evaluation]:
+    """The demo county's 52-unit 满意度 ballot (两代表一委员 of mz2025), opened; three codes."""
+    from kaohe.demo import demo_documents
+    from kaohe.demo.voting import without_marks
+    from kaohe.evaluation.models import RaterGroup
+    from kaohe.evaluation.services import evaluation_open
+    from kaohe.plans.services import plan_load
+    from kaohe.workbook.build import build_document
+
+    document = without_marks(build_document(demo_documents()[0]))
+    plan_load(document=document, actor="browser-test")
+    evaluation = Evaluation.objects.get(plan__code=document.plan.code, code="mz2025")
+    evaluation_open(evaluation=evaluation, actor="browser-test")
+    group = RaterGroup.objects.get(evaluation=evaluation, code="reps")
+    return [c.code for c in issue_codes(group=group, count=3)], evaluation
+
+
+def test_a_52_unit_ballot_warns_at_once_and_a_double_tap_casts_once(phone: Page) -> None:
+    """The 52-unit ballot typed in lower case with dashes: the limit warning shows the moment
+    one 满意 too many is chosen, wherever the voter is on the list; on a slow network a
+    double tap on 确认提交 sends one ballot and the voter sees the receipt."""
+    codes, evaluation = _units_ballot()
+    page = phone
+    page.goto("/v/")
+    page.locator("#code").fill(codes[0].lower())
+    page.get_by_role("button", name="开始测评").click()
+    items = page.locator(".vote-item")
+    expect(items).to_have_count(52)
+    shot(page, "vote-52-ballot")
+    top = page.locator(".vote-limit")
+    expect(top).to_be_visible()
+    warning = page.locator("#vote-warning")
+    best, second = list(evaluation.options)[:2]  # 满意, 比较满意
+    limit = max(1, int(52 * evaluation.max_top_share))  # 15 of 52 at 30 %
+    review = page.get_by_role("button", name="下一步：核对选票")
+    # filled in from the top: the second 满意 of two marks is one too many for now, and the
+    # warning says that marking the others lifts the limit
+    items.nth(0).locator(_option(best)).click()
+    items.nth(1).locator(_option(best)).click()
+    expect(warning).to_contain_text("评价其余对象后，可评的“满意”会相应增加")
+    for index in range(1, 52):
+        items.nth(index).locator(_option(best if index < limit else second)).click()
+    expect(warning).to_be_hidden()
+    expect(review).to_be_enabled()
+    # one too many, chosen in the middle of the list: the warning is on screen at once
+    items.nth(30).locator(_option(best)).click()
+    expect(warning).to_be_visible()
+    expect(warning).to_be_in_viewport()
+    expect(warning).not_to_contain_text("相应增加")  # every unit is marked: no way out but fixing
+    expect(review).to_be_disabled()
+    page.screenshot(path=str(SCREENSHOTS / "vote-52-warning.png"))  # what the phone shows
+    items.nth(30).locator(_option(second)).click()
+    expect(warning).to_be_hidden()
+    review.click()
+    expect(page.locator("main h1")).to_have_text("核对选票")
+    shot(page, "vote-52-review")
+
+    def slowly(route: Route) -> None:  # a slow network: the answer takes 1.5 s
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/api/vote/ballots", slowly)
+    page.get_by_role("button", name="确认提交").dblclick()
+    expect(page.locator("main h1")).to_have_text("投票成功", timeout=WAIT_MS)
+    expect(page.locator(".notice.error")).to_have_count(0)
+    assert _posted(page).count("/api/vote/ballots") == 1
+    assert SealedBallot.objects.filter(cast=True).count() == 1
+    shot(page, "vote-52-receipt")
+
+
+def test_an_answer_lost_after_the_cast_is_not_an_error(plan: Voting, phone: Page) -> None:
+    """The ballot reaches the server but its answer is lost (the phone's network drops): the
+    voter tries again and is told the ballot is in the box — not an error."""
+    code = issue_codes(group=plan.group("pf", "jury"), count=1)[0].code
+    page = phone
+    page.goto(f"/v/#{code}")
+    page.locator('input[name="m.P01"]').fill("88")
+    page.get_by_role("button", name="下一步：核对选票").click()
+
+    def arrives_but_lost(route: Route) -> None:
+        route.fetch()  # the server casts it
+        route.abort()  # the answer never comes back
+
+    page.route("**/api/vote/ballots", arrives_but_lost)
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.locator("#cast-error")).to_have_text("网络连接失败，请检查网络后重试")
+    assert SealedBallot.objects.filter(cast=True).count() == 1
+    page.unroute("**/api/vote/ballots")
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.locator("main h1")).to_have_text("选票已投入票箱")
+    expect(page.locator(".notice.error")).to_have_count(0)
+    shot(page, "vote-phone-already-in")
+    assert SealedBallot.objects.filter(cast=True).count() == 1
+
+
+def test_going_back_after_voting_without_javascript(plan: Voting, plain_phone: Page) -> None:
+    """Without a script the cast answers with a redirect to the receipt page (a GET): a reload
+    shows the receipt again, never resubmits the ballot. A double tap on 确认提交 sends the
+    form twice: one ballot, and the voter sees the receipt or that the ballot is in the box."""
+    first, second = (c.code for c in issue_codes(group=plan.group("zc", "all"), count=2))
+    page = plain_phone
+
+    def to_confirmation(code: str) -> None:
+        page.goto("/v/")
+        page.locator("#code").fill(code)
+        page.get_by_role("button", name="开始测评").click()
+        page.locator('.vote-item[data-code="P02"] input[name="p"]').check()
+        page.get_by_role("button", name="下一步：核对选票").click()
+        expect(page.locator("main h1")).to_have_text("核对选票")
+
+    to_confirmation(second)
+    page.get_by_role("button", name="确认提交").dblclick()
+    expect(page.locator("main h1")).to_have_text(re.compile("投票成功|选票已投入票箱"))
+    expect(page.locator(".notice.error")).to_have_count(0)
+    shot(page, "vote-plain-double-tap")
+    assert SealedBallot.objects.filter(cast=True).count() == 1
+
+    to_confirmation(first)
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.locator("main h1")).to_have_text("投票成功")
+    assert page.url.endswith("/v/done/")
+    receipt = page.locator("#receipt-id").inner_text()
+    page.reload()
+    expect(page.locator("#receipt-id")).to_have_text(receipt)
+    shot(page, "vote-plain-done-reloaded")
+    assert SealedBallot.objects.filter(cast=True).count() == 2
+    # Going back lands on the confirmation, a POST's answer that is never stored (no-store):
+    # Chromium asks to resubmit it (ERR_CACHE_MISS); resubmitted, the server answers with
+    # 选票已投入票箱 (test_vote_views). Without a script nothing can spare that question.
+    with pytest.raises(PlaywrightError, match="ERR_CACHE_MISS"):
+        page.go_back()
+    assert not any(receipt in url for url in page.requested)  # type: ignore[attr-defined]
+
+
+def test_dimensions_and_worst_ballots_and_a_closed_evaluation(plan: Voting, phone: Page) -> None:
+    dn = issue_codes(group=plan.group("dn", "all"), count=1)[0].code
+    zc = issue_codes(group=plan.group("zc", "all"), count=1)[0].code
+    closed = issue_codes(group=plan.group("mz", "staff"), count=1)[0].code
+    page = phone
+    page.goto(f"/v/#{dn}")
+    expect(page.locator("main h1")).to_have_text("德能勤绩廉测评")
+    first = page.locator('.vote-item[data-code="P01"]')
+    for dimension in "德能勤":
+        first.locator(f'fieldset:has(legend:text-is("{dimension}")) {_option("称职")}').click()
+    expect(page.locator("#vote-warning")).to_contain_text("缺少“绩、廉”的评价")
+    shot(page, "vote-phone-dimensions")
+    for dimension in "绩廉":
+        first.locator(f'fieldset:has(legend:text-is("{dimension}")) {_option("称职")}').click()
+    expect(page.locator("#vote-warning")).to_be_hidden()
+    page.get_by_role("button", name="下一步：核对选票").click()
+    expect(page.locator("#review tbody tr")).to_have_text(
+        ["张三德：称职，能：称职，勤：称职，绩：称职，廉：称职"]
+    )
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.locator("main h1")).to_have_text("投票成功")
+
+    page.goto(f"/v/#{zc}")
+    expect(page.locator("main h1")).to_have_text("评选最差")
+    for person in ("P01", "P02", "P03"):
+        page.locator(f'.vote-item[data-code="{person}"] input[name="p"]').check()
+    expect(page.locator("#vote-warning")).to_contain_text("最多可选 2 个，现选了 3 个")
+    shot(page, "vote-phone-worst")
+    page.locator('.vote-item[data-code="P03"] input[name="p"]').uncheck()
+    page.get_by_role("button", name="下一步：核对选票").click()
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.locator("main h1")).to_have_text("投票成功")
+
+    plan.set_status("mz", Evaluation.Status.CLOSED)
+    page.goto(f"/v/#{closed}")
+    expect(page.locator("#vote-error")).to_have_text("该测评目前不在投票时间内")
+    shot(page, "vote-phone-closed")
+    assert SealedBallot.objects.filter(cast=True).count() == 2
+    # a mangled link (a stray "%"): told what is wrong, the fragment cleared, no script error
+    page.goto("/v/#3467-%E0")
+    expect(page.locator("#vote-error")).to_be_visible()
+    assert "#" not in page.url

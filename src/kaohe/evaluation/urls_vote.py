@@ -13,5 +13,6 @@ app_name = "evaluation_vote"
 urlpatterns = [
     path("", views_vote.start, name="start"),
     path("ballot/", views_vote.ballot, name="ballot"),
+    path("done/", views_vote.done, name="done"),
     path("receipt/", views_vote.receipt, name="receipt"),
 ]

@@ -10,7 +10,17 @@ the POST body. The steps, all server-side so a plain form works without the scri
    live) → the ballot again with the problems, or the confirmation page;
    ``action=edit`` goes back to the ballot with its values; ``action=confirm`` casts it →
    the receipt;
+   A cast answers 303 to ``done`` (Post/Redirect/Get): the receipt travels in a short-lived
+   signed cookie of that path alone, never in the URL, so reloading the receipt page shows it
+   again instead of resubmitting the ballot;
 3. ``receipt``: look a receipt up (typed and POSTed too).
+
+A used code posted to the ballot step (the voter went back and resubmitted, or tapped
+确认提交 twice) gets the page saying that this code's ballot is in the box, not an error: a
+used code always has exactly one ballot in the box.
+
+Every view hides the POST body from Django's error reports (``sensitive_post_parameters``):
+it holds the code and the voter's choices.
 
 Bad codes are throttled per client (``throttle``): the 11th in 10 minutes answers 429.
 """
@@ -23,8 +33,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html_join, json_script
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from kaohe.accounts.policy import EVERYONE, allow
@@ -34,13 +46,14 @@ from kaohe.evaluation.casting import (
     BallotInvalid,
     CastError,
     CodeUnknown,
+    CodeUsed,
     Throttled,
     cast_with,
     receipt_status,
     voting_code,
 )
 from kaohe.evaluation.codes import grouped, normalise_code
-from kaohe.evaluation.models import VotingCode
+from kaohe.evaluation.models import RaterGroup, VotingCode
 
 RECEIPT_LABELS = {
     "received": "已收到：您的选票已投入票箱，测评结束后计票",
@@ -207,9 +220,12 @@ def _review(
     ]
 
 
-def _code_of(request: HttpRequest) -> tuple[str, VotingCode] | HttpResponse:
+def _code_of(
+    request: HttpRequest, *, used_page: bool = False
+) -> tuple[str, VotingCode] | HttpResponse:
     """The posted code and its row, checked (throttled, usable) with one look-up for the whole
-    request; or the page that answers instead."""
+    request; or the page that answers instead (with ``used_page``, a used code gets the page
+    saying its ballot is in the box)."""
     client = throttle.client_key(request)
     text = request.POST.get("code", "")
     try:
@@ -220,13 +236,52 @@ def _code_of(request: HttpRequest) -> tuple[str, VotingCode] | HttpResponse:
         if exc.guess:
             throttle.record_bad(client)
         return _start(request, exc.message, text, status=400)
+    except CodeUsed as exc:
+        if used_page:
+            return _already_in(request)
+        return _start(request, exc.message, text, status=409)
     except CastError as exc:
         return _start(request, exc.message, text, status=409)
     code = normalise_code(text)  # it was a code of the box: cannot fail
     return code, row
 
 
+# The receipt between the cast (POST) and the receipt page (GET): a signed cookie of the
+# receipt page's path alone, gone when the browser closes and after ten minutes, replaced or
+# removed when the next code is entered on this browser. Never in a URL or a server log.
+_RECEIPT_COOKIE = "kaohe_vote_receipt"
+_RECEIPT_SALT = "kaohe.evaluation.views_vote.receipt"
+_RECEIPT_SECONDS = 600
+
+
+def _done_path() -> str:
+    return reverse("evaluation_vote:done")
+
+
+def _cast_answer(request: HttpRequest, receipt: str, group_id: int) -> HttpResponse:
+    """303 to the receipt page, the receipt and the group in the cookie."""
+    response = _private(redirect("evaluation_vote:done"))
+    response.status_code = 303
+    response.set_signed_cookie(
+        _RECEIPT_COOKIE,
+        f"{receipt}|{group_id}",
+        salt=_RECEIPT_SALT,
+        max_age=_RECEIPT_SECONDS,
+        path=_done_path(),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def _already_in(request: HttpRequest) -> HttpResponse:
+    """A used code's ballot is in the box (what a voter going back or tapping twice sees)."""
+    return _private(render(request, "evaluation/vote_done.html", {"already": True}, status=409))
+
+
 @allow(EVERYONE)
+@sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
@@ -238,17 +293,21 @@ def start(request: HttpRequest) -> HttpResponse:
         return checked
     code, row = checked
     form = group_form(row.group)
-    return _private(render(request, "evaluation/vote_ballot.html", _ballot_context(form, code)))
+    response = render(request, "evaluation/vote_ballot.html", _ballot_context(form, code))
+    # another voter on this browser: the previous voter's receipt page is gone
+    response.delete_cookie(_RECEIPT_COOKIE, path=_done_path(), samesite="Strict")
+    return _private(response)
 
 
 @allow(EVERYONE)
+@sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest) -> HttpResponse:
     """Review, edit or confirm a filled-in ballot (the code travels in the POST body)."""
     if request.method == "GET":
         return redirect("evaluation_vote:start")
-    checked = _code_of(request)
+    checked = _code_of(request, used_page=True)
     if isinstance(checked, HttpResponse):
         return checked
     code, row = checked
@@ -281,14 +340,36 @@ def ballot(request: HttpRequest) -> HttpResponse:
         receipt = cast_with(row, marks, form)
     except BallotInvalid as exc:
         return again(400, errors=exc.errors)
+    except CodeUsed:  # a second tap's request, the first one cast it
+        return _already_in(request)
     except CastError as exc:
         return _start(request, exc.message, status=409)
-    return _private(
-        render(request, "evaluation/vote_done.html", {"receipt": receipt, "form": form})
-    )
+    return _cast_answer(request, receipt, row.group_id)
 
 
 @allow(EVERYONE)
+@never_cache
+@require_http_methods(["GET"])
+def done(request: HttpRequest) -> HttpResponse:
+    """The receipt of the ballot this browser just cast (the cookie ``_cast_answer`` set);
+    without it (expired, or another voter started since) the start page."""
+    kept = request.get_signed_cookie(
+        _RECEIPT_COOKIE, default=None, salt=_RECEIPT_SALT, max_age=_RECEIPT_SECONDS
+    )
+    receipt, _, group_id = (kept or "").partition("|")
+    group = (
+        RaterGroup.objects.select_related("evaluation").filter(pk=group_id).first()
+        if group_id.isdigit()
+        else None
+    )
+    if group is None:
+        return redirect("evaluation_vote:start")
+    context = {"receipt": receipt, "group": group, "evaluation": group.evaluation}
+    return _private(render(request, "evaluation/vote_done.html", context))
+
+
+@allow(EVERYONE)
+@sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from kaohe.evaluation import casting
 from kaohe.evaluation.casting import (
@@ -21,7 +21,7 @@ from kaohe.evaluation.casting import (
     receipt_status,
     unseal,
 )
-from kaohe.evaluation.codes import issue_codes
+from kaohe.evaluation.codes import code_digest, issue_codes
 from kaohe.evaluation.models import Ballot, Evaluation, Mark, SealedBallot, VotingCode
 
 from . import ballot_fixtures
@@ -252,3 +252,44 @@ def test_concurrent_submissions_of_one_code_make_one_ballot(
     assert SealedBallot.objects.filter(cast=True).count() == 1
     assert VotingCode.objects.filter(state="used").count() == 1
     assert unseal(evaluation=voting.evaluation("mz")) == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="slots held by other transactions: PostgreSQL (SQLite serialises every writer)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_finds_the_last_free_slot_while_others_hold_the_rest() -> None:
+    """The last voters of a group submitting together: every free slot but one is held by
+    another ballot being cast (locked, not yet committed). The draw, uniform over the free
+    slots, keeps landing on held ones (399 of 400); the ballot still gets the one left
+    instead of failing after a fixed number of draws."""
+    voting = load_voting_plan()
+    group = voting.group("mz", "staff")
+    issued = issue_codes(group=group, count=400)
+    free = SealedBallot.objects.filter(group=group, cast=False).order_by("?")
+    held_ids = list(free.values_list("pk", flat=True)[:399])
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                list(SealedBallot.objects.select_for_update().filter(pk__in=held_ids))
+                holding.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=60)
+        for _ in range(3):  # ≈ 0.95 each that twenty uniform draws all hit held slots
+            VotingCode.objects.filter(digest=code_digest(issued[0].code)).update(state="issued")
+            SealedBallot.objects.filter(group=group, cast=True).update(cast=False)
+            cast_ballot(code=issued[0].code, marks=GOOD)
+            filled = SealedBallot.objects.get(group=group, cast=True)
+            assert filled.pk not in held_ids
+    finally:
+        release.set()
+        holder.join(timeout=60)

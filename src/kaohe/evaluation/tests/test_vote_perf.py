@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from kaohe.api import voting as voting_api
@@ -83,7 +83,7 @@ def test_a_ballot_request_looks_the_code_up_once(
     # used, a free slot drawn and filled
     with django_assert_max_num_queries(8):
         done = client.post("/v/ballot/", _fields(code, "confirm"))
-    assert done.status_code == 200 and SealedBallot.objects.filter(cast=True).count() == 1
+    assert done.status_code == 303 and SealedBallot.objects.filter(cast=True).count() == 1
 
 
 def test_the_kept_blank_rows_never_carry_a_voters_values(opened: Voting) -> None:
@@ -191,3 +191,33 @@ def test_the_voting_statements_are_prepared_once_per_session() -> None:
     assert prepared() == {"kaohe_vote_code"}  # a new session: made again
     casting.cast_ballot(code=issued[1].code, marks=GOOD)
     assert SealedBallot.objects.filter(cast=True).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_under_a_kept_statement_does_not_stop_the_voting() -> None:
+    """A migration widening a column the look-up returns (a changed max_length) while a worker
+    keeps its session: PostgreSQL then refuses the kept statement on every execution ("cached
+    plan must not change result type"); the statement is made again instead — at once outside
+    a transaction, by the next request after a failed transaction."""
+    voting = ballot_fixtures.load_voting_plan()
+    issued = issue_codes(group=voting.group("mz", "staff"), count=2)
+    table = connection.ops.quote_name(Plan._meta.db_table)
+
+    def widen(length: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE {table} ALTER COLUMN "name" TYPE varchar({length})')
+
+    assert casting.voting_code(issued[0].code).group.code == "staff"  # prepared and kept
+    try:
+        widen(201)
+        assert casting.voting_code(issued[0].code).group.evaluation.plan.name == voting.plan.name
+        widen(202)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            casting.voting_code(issued[0].code)  # the failed transaction cannot retry
+        with transaction.atomic():
+            assert casting.voting_code(issued[0].code).group.code == "staff"
+        casting.cast_ballot(code=issued[1].code, marks=GOOD)
+    finally:
+        widen(200)
+    assert SealedBallot.objects.filter(cast=True).count() == 1

@@ -48,13 +48,26 @@ def test_the_whole_flow_without_a_script(voting: Voting) -> None:
     assert cast_count() == 0
     edit = client.post("/v/ballot/", fields(code, GOOD, "edit")).content.decode()
     assert 'value="基本称职" checked' in edit
-    done = client.post("/v/ballot/", fields(code, GOOD, "confirm"))
-    assert done.status_code == 200 and cast_count() == 1
+    cast = client.post("/v/ballot/", fields(code, GOOD, "confirm"))
+    # Post/Redirect/Get: the receipt page is a GET (a reload or going back to it never
+    # resubmits), the receipt in a cookie of that page alone, never in the URL
+    assert cast.status_code == 303 and cast["Location"] == "/v/done/" and cast_count() == 1
+    cookie = cast.cookies["kaohe_vote_receipt"]
+    assert cookie["path"] == "/v/done/" and cookie["httponly"] and cookie["samesite"] == "Strict"
+    done = client.get("/v/done/")
+    assert done.status_code == 200 and "no-store" in done["Cache-Control"]
     receipt = done.context["receipt"]
-    assert receipt in done.content.decode()
-    again = client.post("/v/ballot/", fields(code, GOOD, "confirm"))
-    assert again.status_code == 409 and "已经投过票" in again.content.decode()
+    assert len(receipt) == 19 and receipt in done.content.decode()
+    assert "民主测评 · 干部职工" in done.content.decode()
+    assert receipt in client.get("/v/done/").content.decode()  # a reload shows it again
+    # going back and resubmitting (or a second tap): the code's ballot is in the box, no error
+    for action in ("review", "confirm"):
+        again = client.post("/v/ballot/", fields(code, GOOD, action))
+        assert again.status_code == 409 and "选票已投入票箱" in again.content.decode()
+        assert "error" not in again.content.decode()
     assert cast_count() == 1
+    # on the start page a used code is still refused as such
+    assert "已经投过票" in client.post("/v/", {"code": code}).content.decode()
     found = client.post("/v/receipt/", {"receipt": receipt}).content.decode()
     assert "已收到" in found
     voting.set_status("mz", Evaluation.Status.COUNTED)
@@ -103,7 +116,9 @@ def test_other_forms_cast_through_the_pages(voting: Voting) -> None:
     ]
     for evaluation, group, posted in cases:
         code = issue_codes(group=voting.group(evaluation, group), count=1)[0].code
-        answer = client.post("/v/ballot/", {"code": code, "action": "confirm", **posted})
+        answer = client.post(
+            "/v/ballot/", {"code": code, "action": "confirm", **posted}, follow=True
+        )
         assert answer.status_code == 200 and "投票成功" in answer.content.decode(), posted
     assert cast_count() == 4
 
@@ -133,6 +148,9 @@ def test_the_eleventh_bad_code_in_ten_minutes_gets_429(voting: Voting) -> None:
     assert client.post("/v/", {"code": good}).status_code == 429
     api = client.post("/api/vote/form", json.dumps({"code": good}), content_type="application/json")
     assert api.status_code == 429
+    cast = {"code": good, "marks": [{"assessee": "P01", "value": "优秀"}]}
+    assert post_json(client, "/api/vote/ballots", cast).status_code == 429
+    assert SealedBallot.objects.filter(cast=True).count() == 0
     # another client is not affected; the address itself is not stored
     assert Client(REMOTE_ADDR="10.0.0.8").post("/v/", {"code": good}).status_code == 200
     assert not CodeAttempt.objects.filter(client__contains="10.0.0").exists()
@@ -176,3 +194,36 @@ def test_the_voting_api(voting: Voting) -> None:
     assert post_json(client, "/api/vote/receipts", {"receipt": "nope"}).status_code == 404
     assert post_json(client, "/api/vote/form", {"code": "x"}).status_code == 422
     assert post_json(client, "/api/vote/form", {"code": "3467-ACDE-FGHJ"}).status_code == 404
+
+
+def test_the_receipt_page_shows_only_this_browsers_latest_ballot(voting: Voting) -> None:
+    """Without the cookie (another browser, a forged one, or a new code entered since) the
+    receipt page is the start page: no other voter's receipt."""
+    first, second = (c.code for c in issue_codes(group=voting.group("mz", "staff"), count=2))
+    client = Client()
+    client.post("/v/ballot/", fields(first, GOOD, "confirm"))
+    assert client.get("/v/done/").status_code == 200
+    assert Client().get("/v/done/").status_code == 302
+    forged = Client()
+    forged.cookies["kaohe_vote_receipt"] = "AAAA-AAAA-AAAA-AAAA|1"
+    assert forged.get("/v/done/").status_code == 302
+    client.post("/v/", {"code": second})  # the next voter on this phone
+    assert client.get("/v/done/").status_code == 302
+
+
+def test_error_reports_never_show_the_posted_code_or_choices(voting: Voting) -> None:
+    """Django's error reports (the debug page, mails to ADMINS) list a request's POST data
+    unless the view says it is sensitive: the ballot pages carry the code and the choices."""
+    from django.views.debug import SafeExceptionReporterFilter
+
+    code = issue_codes(group=voting.group("mz", "staff"), count=1)[0].code
+    client = Client()
+    for path, data in (
+        ("/v/", {"code": code}),
+        ("/v/ballot/", fields(code, GOOD, "review")),
+        ("/v/receipt/", {"receipt": "AAAA-AAAA-AAAA-AAAA"}),
+    ):
+        request = client.post(path, data).wsgi_request
+        shown = SafeExceptionReporterFilter().get_post_parameters(request)
+        assert code not in str(dict(shown)) and "优秀" not in str(dict(shown)), path
+        assert "AAAA" not in str(dict(shown))

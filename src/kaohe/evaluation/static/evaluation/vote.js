@@ -118,8 +118,14 @@
         var limit = topLimit(marked);
         if (limit !== null && tops > limit) {
           var top = form.top[0] || "最高等次";
-          problems.unshift("“" + top + "”过多：本票评价了 " + marked + " 人，最多可评 " + limit +
-            " 个“" + top + "”，现有 " + tops + " 个。这样会成为废票，请修改");
+          var text = "“" + top + "”过多：本票评价了 " + marked + " 人，最多可评 " + limit +
+            " 个“" + top + "”，现有 " + tops + " 个。这样会成为废票，请修改";
+          // Shown the moment the limit is passed, also while the ballot is half filled in:
+          // say so when marking the others would lift the limit far enough.
+          if (marked < form.assessees.length && tops <= topLimit(form.assessees.length)) {
+            text += "（评价其余对象后，可评的“" + top + "”会相应增加）";
+          }
+          problems.unshift(text);
         }
         empty = !marked;  // not an error yet: the voter has just opened the ballot
         progress.textContent = "已评价 " + marked + " / " + form.assessees.length + " 人" +
@@ -435,8 +441,30 @@
           button.parentNode);
         return;
       }
-      finish(refusal(answer));  // used, closed, unknown, throttled
+      if (answer.body.code === "code_used") {
+        // This page's code was usable when the ballot was drawn: an earlier try whose answer
+        // was lost (or a slip used elsewhere meanwhile) cast it. Its ballot is in the box.
+        showAlreadyIn();
+        return;
+      }
+      finish(refusal(answer));  // closed, unknown, throttled
     });
+  }
+
+  function showAlreadyIn() {
+    state.code = "";
+    codeInput.value = "";
+    show([
+      el("h1", { text: "选票已投入票箱" }),
+      el("p", { "class": "sub", text: "该测评码已经投过票：用它投的选票已投入票箱，测评码已失效，无需再投。" }),
+      el("div", { "class": "vote-card receipt" }, [
+        el("p", { "class": "muted", text: "回执号只在投票成功时显示。如已抄下或截图，可凭回执号查询该选票是否已计票。" })
+      ]),
+      el("p", { "class": "vote-links" }, [el("a", { href: root.getAttribute("data-receipt"), text: "查询回执" })])
+    ], "网上测评 · 已提交");
+    state.form = null;
+    state.ballot = null;
+    history.replaceState({ vote: "done" }, "", location.pathname);
   }
 
   function finish(error) {
@@ -478,7 +506,13 @@
 
   // --- /v/#CODE: take the code from the fragment, forget the fragment ----------------------
   function codeFromFragment(isNew) {
-    var fragment = decodeURIComponent((location.hash || "").replace(/^#/, "")).trim();
+    var raw = (location.hash || "").replace(/^#/, "");
+    var fragment;
+    try {
+      fragment = decodeURIComponent(raw).trim();
+    } catch (e) {
+      fragment = raw.trim();  // a stray "%": the code as written (the check says what is wrong)
+    }
     if (!fragment) return;
     history.replaceState(null, "", location.pathname);
     if (oneStep) {
