@@ -590,3 +590,20 @@ def test_csv_ballots_nul_located(tmp_path: Path) -> None:
     path = tmp_path / "ballots.csv"
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     assert_reported(problems_of([plan, path]), f"{path} 第 7 行「ballot」列", "NUL")
+
+
+def test_csv_ballots_second_file_located(tmp_path: Path) -> None:
+    """Marks in two ballots CSV files: an error in the second is placed by that file's own
+    line (the first file is parsed ahead of the others, the second in turn)."""
+    plan, parts = _split(tmp_path)
+    lines = ballots_csv(ballots_frame(parts["ballots"])).splitlines()
+    header, rows = lines[0], lines[1:]
+    first, second = tmp_path / "ballots-1.csv", tmp_path / "ballots-2.csv"
+    first.write_text("\n".join([header, *rows[:10]]) + "\n", encoding="utf-8")
+    fields = rows[11].split(",")
+    fields[1] = "aliens"  # line 3 of the second file
+    rows[11] = ",".join(fields)
+    second.write_text("\n".join([header, *rows[10:]]) + "\n", encoding="utf-8")
+    problems = problems_of([plan, first, second])
+    assert_reported(problems, f"{second} 第 3 行「group」列", "aliens")
+    assert not [p for p in problems if p.where.startswith(str(first))]

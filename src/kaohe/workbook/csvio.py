@@ -13,6 +13,7 @@ import io
 import mmap
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,15 @@ def _head(path: Path) -> bytes:
     return head.split(b"\n", 1)[0]
 
 
-def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[Problem]) -> None:
-    """Append one CSV file's rows to `doc` (the merged raw document)."""
+def read_csv(
+    path: Path,
+    doc: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+    early: Future[Any] | None = None,
+) -> None:
+    """Append one CSV file's rows to `doc` (the merged raw document); `early`: the ballots
+    parse `parse_ballots_early` started for this file."""
     name = str(path)
     try:
         first_line = decode(_head(path))
@@ -113,7 +121,7 @@ def read_csv(path: Path, doc: dict[str, Any], origins: Origins, problems: list[P
         return
     data = doc.setdefault("data", {})
     if table == "ballots":
-        _read_ballots(path, data, origins, problems)
+        _read_ballots(path, data, origins, problems, early)
         return
     try:
         text = decode(path.read_bytes())
@@ -260,24 +268,50 @@ def _read_rows(
         items.append(item)
 
 
+def parse_ballots_early(paths: Sequence[str | Path], pool: Executor) -> dict[Path, Future[Any]]:
+    """Start parsing the first ballots CSV of `paths` in `pool` at once: polars parses it
+    outside the GIL while the other files are read and checked in Python. Only the parse moves:
+    its errors and every check are reported when `read_csv` reaches the file, as before."""
+    for given in paths:
+        path = Path(given)
+        if path.suffix.lower() != ".csv" or not path.is_file():
+            continue
+        try:
+            first = next(csv.reader(io.StringIO(decode(_head(path)))), [])
+        except (OSError, UnicodeDecodeError):
+            continue
+        if table_of([column.strip() for column in first]) == "ballots":
+            return {path: pool.submit(_parse_ballots, path)}
+    return {}
+
+
+def _parse_ballots(path: Path) -> pl.DataFrame:
+    """The file's rows as text columns and `_row` from 0, in the reader's own chunks (93 at
+    5M marks), so the columns stay aligned without copying them into one chunk."""
+    options: dict[str, Any] = {"infer_schema": False, "has_header": True}
+    options |= {"row_index_name": _ROW, "row_index_offset": 0}
+    try:
+        # Straight from the file: no Python string of a province's 5 million marks.
+        return pl.read_csv(path, **options)
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" not in str(error).lower():
+            raise
+        # Not UTF-8: GB18030 as a Chinese Excel saves it (small files in practice).
+        return pl.read_csv(io.StringIO(decode(path.read_bytes())), **options)
+
+
 def _read_ballots(
-    path: Path, data: dict[str, Any], origins: Origins, problems: list[Problem]
+    path: Path,
+    data: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+    early: Future[Any] | None = None,
 ) -> None:
     name = str(path)
-    # The global `_row` comes with the parse, in the reader's own chunks (93 at 5M marks), so
-    # the columns stay aligned without copying them into one chunk.
-    options: dict[str, Any] = {"infer_schema": False, "has_header": True}
-    options |= {"row_index_name": _ROW, "row_index_offset": origins.mark_count}
     try:
-        try:
-            # Straight from the file: no Python string of a province's 5 million marks.
-            frame = pl.read_csv(path, **options)
-        except pl.exceptions.ComputeError as error:
-            if "utf-8" not in str(error).lower():
-                raise
-            # Not UTF-8: GB18030 as a Chinese Excel saves it (small files in practice).
-            text = decode(path.read_bytes())
-            frame = pl.read_csv(io.StringIO(text), **options)
+        frame = early.result() if early is not None else _parse_ballots(path)
+        if origins.mark_count:  # the global row number, after the marks of earlier files
+            frame = frame.with_columns(pl.col(_ROW) + origins.mark_count)
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(name, f"无法读取 CSV 文件：{error}"))
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import yaml
 
 from kaohe.engine.gcpause import gc_paused
 from kaohe.errors import InputError, Locate, Problem
-from kaohe.workbook.csvio import read_csv
+from kaohe.workbook.csvio import parse_ballots_early, read_csv
 from kaohe.workbook.fmt_locate import Origins
 from kaohe.workbook.text_checks import nul_problem
 
@@ -37,6 +38,21 @@ def read_raw(paths: Sequence[str | Path]) -> tuple[dict[str, Any], Locate]:
     problems: list[Problem] = []
     if not paths:
         problems.append(Problem("(命令行)", "没有给出输入文件"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early = parse_ballots_early(paths, pool)
+        _read_files(paths, doc, origins, problems, early)
+    if problems:
+        raise InputError(problems)
+    return doc, origins.locate
+
+
+def _read_files(
+    paths: Sequence[str | Path],
+    doc: dict[str, Any],
+    origins: Origins,
+    problems: list[Problem],
+    early: Mapping[Path, Future[Any]],
+) -> None:
     for given in paths:
         path = Path(given)
         suffix = path.suffix.lower()
@@ -45,7 +61,7 @@ def read_raw(paths: Sequence[str | Path]) -> tuple[dict[str, Any], Locate]:
         elif suffix in (".yaml", ".yml", ".json"):
             _read_yaml(path, doc, origins, problems)
         elif suffix == ".csv":
-            read_csv(path, doc, origins, problems)
+            read_csv(path, doc, origins, problems, early.get(path))
         elif suffix in (".xlsx", ".xlsm"):
             # Imported here: openpyxl and calamine cost 0.3 s to load, which CSV/YAML/JSON
             # input (a province's `kaohe score` or `load`) does not need.
@@ -56,9 +72,6 @@ def read_raw(paths: Sequence[str | Path]) -> tuple[dict[str, Any], Locate]:
             problems.append(
                 Problem(str(path), "不支持的文件类型，应为 .yaml/.yml/.json/.csv/.xlsx")
             )
-    if problems:
-        raise InputError(problems)
-    return doc, origins.locate
 
 
 def read_document(paths: Sequence[str | Path]) -> Document:
