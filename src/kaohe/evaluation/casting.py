@@ -282,7 +282,7 @@ def _lookup(digest: str, client: str | None) -> tuple[VotingCode, int | None] | 
         statement = _LOOKUPS[connection.vendor] = _lookup_statement(connection)
     sql, converters = statement
     # the throttle's current window, as its rows hold it
-    window = connection.ops.adapt_datetimefield_value(throttle._window())
+    window = connection.ops.adapt_datetimefield_value(throttle.current_window())
     with connection.cursor() as cursor:
         _execute(cursor, "kaohe_vote_code", sql, [client or "", window, digest])
         found = cursor.fetchone()  # digests are unique

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery, Sum
+from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -32,7 +32,8 @@ def client_key(request: HttpRequest) -> str:
     return keyed_digest(_CLIENT_SALT, str(request.META.get("REMOTE_ADDR") or "-"))
 
 
-def _window(now: dt.datetime | None = None) -> dt.datetime:
+def current_window(now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the fixed 10-minute window ``now`` falls in, as the rows hold it."""
     now = now or timezone.now()
     seconds = int(WINDOW.total_seconds())
     return dt.datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=dt.UTC)
@@ -40,18 +41,10 @@ def _window(now: dt.datetime | None = None) -> dt.datetime:
 
 def bad_codes(client: str, now: dt.datetime | None = None) -> int:
     """Bad codes of ``client`` in the current window."""
-    total = CodeAttempt.objects.filter(client=client, window=_window(now)).aggregate(
+    total = CodeAttempt.objects.filter(client=client, window=current_window(now)).aggregate(
         n=Sum("count")
     )["n"]
     return int(total or 0)
-
-
-def bad_codes_subquery(client: str, now: dt.datetime | None = None) -> Subquery:
-    """``bad_codes`` as a subquery, so that the code's own look-up brings the client's count
-    along (one query per request instead of two; ``casting.voting_code``). One row at most:
-    (client, window) is unique."""
-    rows = CodeAttempt.objects.filter(client=client, window=_window(now)).values("count")
-    return Subquery(rows[:1])
 
 
 def blocked(client: str, now: dt.datetime | None = None) -> bool:
@@ -61,7 +54,7 @@ def blocked(client: str, now: dt.datetime | None = None) -> bool:
 
 def record_bad(client: str, now: dt.datetime | None = None) -> None:
     """Count one bad code for ``client`` in the current window."""
-    window = _window(now)
+    window = current_window(now)
     with transaction.atomic():
         if not CodeAttempt.objects.filter(client=client, window=window).update(
             count=F("count") + 1
