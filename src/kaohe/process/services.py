@@ -151,6 +151,22 @@ def process_plan_setup(*, actor: Account, plan_code: str, year: int, **values: A
     return pp
 
 
+def check_task(
+    *, name: str, lead_body: str, kind: str, weight: float, starts_on: date, ends_on: date
+) -> None:
+    """The fields a task must have, the same when it is made and when it is changed."""
+    if not name.strip():
+        raise _invalid("name", "任务名称不能为空")
+    if not lead_body.strip():
+        raise _invalid("lead_body", "请填写牵头督查主体")
+    if kind not in Task.Kind.values:
+        raise _invalid("kind", f"类型只能是{'、'.join(str(k.label) for k in Task.Kind)}")
+    if not weight > 0:
+        raise _invalid("weight", "权重必须大于 0")
+    if ends_on < starts_on:
+        raise _invalid("ends_on", "完成时限不能早于开始日期")
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -169,16 +185,8 @@ def task_create(
     _require_office(actor)
     if not code.strip():
         raise _invalid("code", "任务代码不能为空")
-    if not name.strip():
-        raise _invalid("name", "任务名称不能为空")
-    if not lead_body.strip():
-        raise _invalid("lead_body", "请填写牵头督查主体")
-    if kind not in Task.Kind.values:
-        raise _invalid("kind", f"类型只能是{'、'.join(str(k.label) for k in Task.Kind)}")
-    if not weight > 0:
-        raise _invalid("weight", "权重必须大于 0")
-    if ends_on < starts_on:
-        raise _invalid("ends_on", "完成时限不能早于开始日期")
+    check_task(name=name, lead_body=lead_body, kind=kind, weight=weight,
+               starts_on=starts_on, ends_on=ends_on)  # fmt: skip
     if Task.objects.filter(process_plan=process_plan, code=code).exists():
         raise _invalid("code", f"任务代码 {code} 已存在")
     order = Task.objects.filter(process_plan=process_plan).count() + 1

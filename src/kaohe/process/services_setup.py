@@ -32,7 +32,7 @@ from kaohe.process.models import (
     Target,
     Task,
 )
-from kaohe.process.services import Account, _day, _invalid, _require_office
+from kaohe.process.services import Account, _day, _invalid, _require_office, check_task
 
 
 def _activity(milestones: Q, targets: Q) -> list[str]:
@@ -84,15 +84,8 @@ def task_update(
 ) -> Task:
     """Change a task (its code stays: reports, audit and imports name it)."""
     _require_office(actor)
-    if not name.strip():
-        raise _invalid("name", "任务名称不能为空")
-    if not lead_body.strip():
-        raise _invalid("lead_body", "请填写牵头督查主体")
-    if kind not in Task.Kind.values:
-        raise _invalid("kind", f"类型只能是{'、'.join(str(k.label) for k in Task.Kind)}")
-    _check_weight(weight)
-    if ends_on < starts_on:
-        raise _invalid("ends_on", "完成时限不能早于开始日期")
+    check_task(name=name, lead_body=lead_body, kind=kind, weight=weight,
+               starts_on=starts_on, ends_on=ends_on)  # fmt: skip
     outside = (
         Milestone.objects.filter(target__task=task)
         .filter(Q(due_on__lt=starts_on) | Q(due_on__gt=ends_on))

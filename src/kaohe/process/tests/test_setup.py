@@ -183,6 +183,38 @@ def test_only_the_office_sets_up(world: WebWorld) -> None:
         )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "says"),
+    [
+        ({"name": " "}, "name", "任务名称不能为空"),
+        ({"lead_body": ""}, "lead_body", "牵头督查主体"),
+        ({"kind": "other"}, "kind", "类型只能是"),
+        ({"weight": 0.0}, "weight", "权重必须大于 0"),
+        ({"ends_on": date(2000, 1, 1)}, "ends_on", "不能早于开始日期"),
+    ],
+)
+def test_task_fields_checked_alike_on_create_and_update(
+    world: WebWorld, change: dict[str, Any], field: str, says: str
+) -> None:
+    """One check of a task's fields (``services.check_task``) for making and changing it."""
+    task = world.tasks[0]
+    fields = {
+        "name": "新任务", "lead_body": "县委办", "kind": Task.Kind.TASK, "weight": 1.0,
+        "starts_on": world.today, "ends_on": world.today,
+    } | change  # fmt: skip
+    before = _snapshot(world.pp)
+    office = world.users["office"]
+    for attempt in (
+        lambda: services.task_create(actor=office, process_plan=world.pp, code="NEW", **fields),
+        lambda: services_setup.task_update(actor=office, task=task, **fields),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert field in refused.value.message_dict
+        assert says in " ".join(refused.value.message_dict[field])
+    assert _snapshot(world.pp) == before
+
+
 # ---------------------------------------------------------------------------------------------
 # Import
 
