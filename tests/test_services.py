@@ -12,7 +12,8 @@ from conftest import table_counts
 from kaohe.audit.models import AuditRecord
 from kaohe.engine import score
 from kaohe.engine.model import Document
-from kaohe.evaluation.models import Ballot, Mark
+from kaohe.evaluation.models import Ballot
+from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.org.models import Unit
 from kaohe.plans.models import Plan, Value
 from kaohe.plans.selectors import plan_document, plan_results_dict
@@ -37,7 +38,7 @@ def test_plan_load_round_trips_the_document(document_factory: Callable[..., Docu
     plan = plan_load(document=document, actor="tester")
     assert plan.code == "2025-test"
     assert_same_document(plan_document("2025-test"), document)
-    assert Mark.objects.count() == document.marks.height
+    assert len(stored_marks()) == document.marks.height
     record = AuditRecord.objects.get(action="plan_load")
     assert (record.actor, record.plan) == ("tester", "2025-test")
     assert record.detail["marks"] == document.marks.height
@@ -49,7 +50,7 @@ def test_loading_again_replaces_the_plan(document_factory: Callable[..., Documen
     smaller = document_factory(5)
     plan_load(document=smaller)
     assert Plan.objects.count() == 1
-    assert Mark.objects.count() == smaller.marks.height
+    assert len(stored_marks()) == smaller.marks.height
     assert Ballot.objects.count() == smaller.marks.select("evaluation", "ballot").n_unique()
     assert Value.objects.count() == len(smaller.values)
     assert plan_results_dict("2025-test") is None  # old results went with the old data
@@ -121,6 +122,9 @@ def test_marks_keep_nulls_and_empty_strings(document_factory: Callable[..., Docu
             ("mz", "leaders", "odd-1", "U0000", ""),
             ("mz", "leaders", "odd-1", "U0001", '引号"逗号,换行\n'),
             ("mz", "leaders", "odd-1", "U0002", None),
+            ("mz", "leaders", "odd-2", "U0000", "反斜杠\\ 和 null 与 [括号]"),
+            ("mz", "leaders", "odd-2", "U0001", "null"),
+            ("mz", "leaders", "odd-2", None, "\x07"),
         ],
         schema=document.marks.schema,
         orient="row",

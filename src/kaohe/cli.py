@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,15 +112,21 @@ def _score(args: argparse.Namespace) -> None:
 def _load(args: argparse.Namespace) -> None:
     from kaohe.workbook.read import read_document
 
-    # Read and validate first: a bad file never opens the database.
-    document = read_document([Path(name) for name in args.files])
-    _django()
-    from kaohe.plans.services import EvaluationOpen, plan_load
+    # Read and validate first: a bad file never opens the database. Django starts meanwhile
+    # in a second thread (it opens no database), and once the files are read the marks are
+    # grouped into ballots there while the first statements run (docs/database.md).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = pool.submit(_django, migrate=False)
+        document = read_document([Path(name) for name in args.files])
+        started.result()
+        from kaohe.plans.services import EvaluationOpen, marks_prepared, plan_load
 
-    try:
-        plan = plan_load(document=document, actor=_actor())
-    except EvaluationOpen as refused:  # a live evaluation of the stored plan: nothing written
-        raise CommandError(str(refused)) from None
+        marks = pool.submit(marks_prepared, document)
+        _migrate_pending()
+        try:
+            plan = plan_load(document=document, actor=_actor(), marks=marks)
+        except EvaluationOpen as refused:  # a live evaluation of the stored plan: unchanged
+            raise CommandError(str(refused)) from None
     print(
         f"已导入考核方案 {plan.code}：{len(document.assessees)} 个考核对象，"
         f"{len(document.values)} 个指标值，{len(document.events)} 条加扣分与否决，"
@@ -260,7 +267,13 @@ def _django(*, migrate: bool = True) -> None:
     import django
 
     django.setup()
-    if migrate and _pending_migrations():
+    if migrate:
+        _migrate_pending()
+
+
+def _migrate_pending() -> None:
+    """Give a new (or outdated) database its schema."""
+    if _pending_migrations():
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)

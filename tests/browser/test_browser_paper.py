@@ -12,8 +12,9 @@ from playwright.sync_api import Page, expect
 
 from browser.browsing import WAIT_MS, account, login, shot
 from kaohe.accounts.models import Role
-from kaohe.evaluation.models import Ballot, Evaluation, Mark
+from kaohe.evaluation.models import Ballot, Evaluation
 from kaohe.evaluation.tests.paper_fixtures import PLAN, raw_document
+from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.plans.services import plan_load
 from kaohe.workbook.build import build_document
 
@@ -125,4 +126,4 @@ def test_two_clerks_enter_compare_and_commit(
     second.get_by_role("button", name="入库（3 张）").click()
     expect(second.locator("ul.messages")).to_contain_text("3 张票，其中废票 1 张")
     assert Ballot.objects.filter(channel="paper").count() == 3
-    assert Mark.objects.filter(option="基本称职").count() == 1
+    assert stored_marks("option").count(("基本称职",)) == 1

@@ -21,7 +21,6 @@ import datetime as dt
 import weakref
 from typing import Any
 
-import polars as pl
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -47,23 +46,13 @@ from kaohe.evaluation.models import (
     Ballot,
     CodeAttempt,
     Evaluation,
-    Mark,
     RaterGroup,
     SealedBallot,
     VotingCode,
     random_id,
 )
-from kaohe.plans.bulk import bulk_insert
 from kaohe.plans.models import Plan
 
-_BALLOT_SCHEMA = {"id": pl.Int64, "group": pl.Int64, "serial": pl.Utf8}
-_MARK_SCHEMA = {
-    "id": pl.Int64,
-    "ballot": pl.Int64,
-    "order": pl.Int32,
-    "assessee": pl.Utf8,
-    "option": pl.Utf8,
-}
 _SERIAL_PREFIX = "W"  # online ballots' serials: W + 16 hex digits of the slot's random key
 
 
@@ -501,9 +490,9 @@ def receipt_status(receipt: str) -> str | None:
 
 
 def unseal(*, evaluation: Evaluation) -> int:
-    """Write a Ballot(channel=online) with its Mark rows for every cast slot of
-    ``evaluation``, replacing the evaluation's earlier online ballots (idempotent); returns how
-    many. Rows are written in key order; serials derive from the slot's random key.
+    """Write a Ballot(channel=online), with its marks, for every cast slot of ``evaluation``,
+    replacing the evaluation's earlier online ballots (idempotent); returns how many. Rows are
+    written in key order; serials derive from the slot's random key.
 
     Run it inside the closing transaction: it locks the evaluation row, so ballots still being
     cast finish first and later ones find the evaluation closed.
@@ -511,35 +500,26 @@ def unseal(*, evaluation: Evaluation) -> int:
     with transaction.atomic():
         Evaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
         old = Ballot.objects.filter(evaluation=evaluation, channel=Ballot.Channel.ONLINE)
-        Mark.objects.filter(evaluation=evaluation, ballot__in=old.values("pk"))._raw_delete(
-            Mark.objects.db
-        )
         old._raw_delete(Ballot.objects.db)
-        ballots: dict[str, list[Any]] = {"id": [], "group": [], "serial": []}
-        marks: dict[str, list[Any]] = {name: [] for name in _MARK_SCHEMA}
+        ballots: list[Ballot] = []
         slots = SealedBallot.objects.filter(evaluation=evaluation, cast=True).order_by("pk")
         for slot_id, group_id, content in slots.values_list("pk", "group_id", "content"):
-            ballot_id = random_id()
-            ballots["id"].append(ballot_id)
-            ballots["group"].append(group_id)
-            ballots["serial"].append(f"{_SERIAL_PREFIX}{slot_id:016x}")
-            for order, (assessee, option) in enumerate(decode(content)):
-                marks["id"].append(random_id())
-                marks["ballot"].append(ballot_id)
-                marks["order"].append(order)
-                marks["assessee"].append(assessee)
-                marks["option"].append(option)
-        ballot_frame = pl.DataFrame(ballots, schema=_BALLOT_SCHEMA).with_columns(
-            evaluation=pl.lit(evaluation.pk, dtype=pl.Int64),
-            channel=pl.lit(Ballot.Channel.ONLINE.value),
-        )
-        mark_frame = pl.DataFrame(marks, schema=_MARK_SCHEMA).with_columns(
-            evaluation=pl.lit(evaluation.pk, dtype=pl.Int64)
-        )
+            rows = decode(content)
+            ballots.append(
+                Ballot(
+                    id=random_id(),
+                    evaluation_id=evaluation.pk,
+                    group_id=group_id,
+                    serial=f"{_SERIAL_PREFIX}{slot_id:016x}",
+                    channel=Ballot.Channel.ONLINE,
+                    assessees=[assessee for assessee, _ in rows],
+                    options=[option for _, option in rows],
+                )
+            )
         # Key order: the stored order is a random permutation of the ballot box.
-        bulk_insert(Ballot, ballot_frame.sort("id"))
-        bulk_insert(Mark, mark_frame.sort("id"))
-        return ballot_frame.height
+        ballots.sort(key=lambda ballot: ballot.id)
+        Ballot.objects.bulk_create(ballots, batch_size=1000)
+        return len(ballots)
 
 
 def group_of(code: str) -> RaterGroup:

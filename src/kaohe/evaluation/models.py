@@ -1,17 +1,17 @@
 """测评, 测评主体, 测评票 and marks; 测评码, the sealed online ballot box and paper entry.
 
-Ballots and marks are the big tables (millions of rows a year). They carry ``evaluation_id``
-and are only read or deleted by it. Their primary keys are random 63-bit integers, never a
-sequence: the stored order of ballots must not reveal the order in which people voted.
-Marks and ballots reference their evaluation (and ballot, group) without database constraints:
-their writers check the references, and the per-row constraint checks would otherwise dominate
-a bulk COPY and its commit (docs/database.md).
+Ballots are the big table (hundreds of thousands of rows a year, millions of marks): each
+holds its marks, carries ``evaluation_id`` and is only read or deleted by it. Their primary
+keys are random 63-bit integers, never a sequence: the stored order of ballots must not reveal
+the order in which people voted. Ballots reference their evaluation and group without database
+constraints: their writers check the references, and the per-row constraint checks would
+otherwise dominate a bulk COPY and its commit (docs/database.md).
 
 Online voting (docs/voting.md): a 测评码 is stored only as a keyed digest and knows nothing of
 the ballot it was used for. An online ballot is written into a *sealed slot* made when the
 codes were issued (one per code, in random order, same size before and after): casting fills a
 random free slot in place, so neither the key nor the physical order of the slots follows the
-order in which people voted. Closing the evaluation unseals the slots into ``Ballot``/``Mark``
+order in which people voted. Closing the evaluation unseals the slots into ``Ballot``
 rows in key order, the same rows the counting reads for paper and imported ballots.
 """
 
@@ -136,7 +136,7 @@ class Ballot(models.Model):
         SURVEY = "survey", "第三方评估"
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-    # No database constraint, as on Mark: the writers (plan_load, closing, paper entry, survey
+    # No database constraint: the writers (plan_load, closing, paper entry, survey
     # import) write ballots of an evaluation they hold, and ballots are deleted by evaluation
     # before it; the per-row deferred check cost about a second at a province's load commit.
     evaluation = models.ForeignKey(
@@ -154,6 +154,13 @@ class Ballot(models.Model):
         db_index=False,
     )
     serial = models.CharField("票号", max_length=64)
+    # The marks, in their order on the ballot: the i-th assessee with the i-th option as
+    # written (label, number or dimensions), as JSON lists of texts and nulls. A ballot that
+    # marks nobody holds one null pair, so it keeps its place; a worst-kind pick has a null
+    # option. One row per ballot, not per mark: a province's 5 million marks load and read as
+    # 250,000 rows (docs/database.md).
+    assessees = OrderedJSONField("考核对象", default=list)
+    options = OrderedJSONField("选项", default=list)
     channel = models.CharField(
         "来源", max_length=8, choices=Channel.choices, default=Channel.IMPORT, db_default="import"
     )
@@ -166,37 +173,16 @@ class Ballot(models.Model):
                 fields=["evaluation", "serial"], name="evaluation_ballot_serial_unique"
             ),
         )
-
-
-class Mark(models.Model):
-    """One mark on a ballot: the assessee and the option as written (label, number, dims).
-
-    The primary key is (evaluation, id): the hot filter (every read and delete is by
-    evaluation) and the distribution key come first, and the bulk load appends in key order,
-    so this one index is all the table has (docs/database.md).
-    """
-
-    pk = models.CompositePrimaryKey("evaluation", "id")
-    evaluation = models.ForeignKey(
-        Evaluation,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    id = models.BigIntegerField(default=random_id, editable=False)
-    ballot = models.ForeignKey(
-        Ballot, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
-    order = models.IntegerField("票内顺序")
-    # Null assessee: a ballot that marks nobody (an empty worst ballot keeps its place).
-    assessee = models.CharField("考核对象", max_length=64, null=True, blank=True)
-    # Null option: a worst-kind pick.
-    option = models.CharField("选项", max_length=500, null=True, blank=True)
-
-    class Meta:
-        verbose_name = "测评标记"
-        verbose_name_plural = "测评标记"
+        # The ballots kaohe collected itself (online, paper, survey), which a plan reload
+        # must not destroy (plans.services.refuse_live_evaluations): a few thousand among a
+        # province's loaded ones, found without scanning them.
+        indexes = (
+            models.Index(
+                fields=["evaluation"],
+                condition=~models.Q(channel="import"),
+                name="evaluation_ballot_collected",
+            ),
+        )
 
 
 class VotingCode(models.Model):

@@ -11,7 +11,7 @@ stored, shown with its reason, and counted as void.
 
 With double entry two different clerks type the same batch (rounds 1 and 2); ``batch_compare``
 lists where they differ and ``batch_commit`` refuses until they agree. Committing writes
-``Ballot(channel=paper)`` and ``Mark`` rows in one transaction, the rows the counting reads.
+``Ballot(channel=paper)`` rows (with their marks) in one transaction, the rows the counting reads.
 Serials are unique per evaluation across batches and committed ballots. Paper entry is allowed
 while the evaluation is open or closed; once it is counted, every write here is refused.
 
@@ -35,7 +35,6 @@ from kaohe.evaluation.ballot_form import BallotCheck, BallotForm, Row
 from kaohe.evaluation.models import (
     Ballot,
     Evaluation,
-    Mark,
     PaperBatch,
     PaperEntry,
     RaterGroup,
@@ -229,33 +228,22 @@ def ballots_write(
     group: RaterGroup,
     ballots: Sequence[tuple[str, Sequence[Row]]],
 ) -> int:
-    """Write ``(serial, rows)`` ballots as ``Ballot(channel=paper)`` + ``Mark``; returns the
-    count of marks. Called inside the caller's transaction, after every check."""
-    ballot_rows: list[Ballot] = []
-    mark_objects: list[Mark] = []
-    for serial, rows in ballots:
-        ballot = Ballot(
+    """Write ``(serial, rows)`` ballots as ``Ballot(channel=paper)`` with their marks;
+    returns the count of marks. Called inside the caller's transaction, after every check."""
+    rows_written = [
+        Ballot(
             id=random_id(),
             evaluation_id=evaluation.pk,
             group_id=group.pk,
             serial=serial,
             channel=Ballot.Channel.PAPER,
+            assessees=[assessee for assessee, _ in rows],
+            options=[option for _, option in rows],
         )
-        ballot_rows.append(ballot)
-        mark_objects.extend(
-            Mark(
-                evaluation_id=evaluation.pk,
-                id=random_id(),
-                ballot_id=ballot.id,
-                order=order,
-                assessee=assessee,
-                option=option,
-            )
-            for order, (assessee, option) in enumerate(rows)
-        )
-    Ballot.objects.bulk_create(ballot_rows, batch_size=1000)
-    Mark.objects.bulk_create(mark_objects, batch_size=1000)
-    return len(mark_objects)
+        for serial, rows in ballots
+    ]
+    Ballot.objects.bulk_create(rows_written, batch_size=1000)
+    return sum(len(ballot.assessees) for ballot in rows_written)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ refusals (an unknown group or assessee, a duplicate, a malformed or full-width n
 already used) are errors, each located by file, sheet, row and column, and the whole file is
 refused; what the voter wrote that §4 makes void (too many 优秀, an unknown label, a score out
 of range, a dimension left out) is imported and counted void. All or nothing, in one
-transaction, as ``Ballot(channel=paper)`` + ``Mark`` rows.
+transaction, as ``Ballot(channel=paper)`` rows with their marks.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from kaohe.audit.models import AuditRecord
 from kaohe.audit.services import audit_record
 from kaohe.errors import InputError, Problem
 from kaohe.evaluation.ballot_form import scope
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup, random_id
+from kaohe.evaluation.models import Ballot, Evaluation, RaterGroup, random_id
 from kaohe.plans.models import PlanAssessee
 from kaohe.workbook.csvio import decode
 from kaohe.workbook.fmt_cells import format_number, parse_number_text
@@ -420,9 +420,6 @@ def survey_import(
         )
     )
     if earlier:
-        Mark.objects.filter(evaluation=evaluation, ballot_id__in=earlier)._raw_delete(
-            Mark.objects.db
-        )
         Ballot.objects.filter(id__in=earlier)._raw_delete(Ballot.objects.db)
     serials = [f"{SERIAL_PREFIX}{row.line:06d}" for row in rows]
     taken = set(
@@ -444,21 +441,12 @@ def survey_import(
             group_id=row.group_id,
             serial=serial,
             channel=Ballot.Channel.SURVEY,
+            assessees=[row.assessee],
+            options=[row.score],
         )
         for row, serial in zip(rows, serials, strict=True)
     ]
     Ballot.objects.bulk_create(ballots)
-    Mark.objects.bulk_create(
-        Mark(
-            evaluation=evaluation,
-            id=random_id(),
-            ballot_id=ballot.id,
-            order=0,
-            assessee=row.assessee,
-            option=row.score,
-        )
-        for row, ballot in zip(rows, ballots, strict=True)
-    )
     if evaluation.status != Evaluation.Status.CLOSED:
         evaluation.status = Evaluation.Status.CLOSED
         evaluation.save(update_fields=["status"])

@@ -16,7 +16,7 @@ import kaohe
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Document
 from kaohe.engine.model import Indicator as IndicatorData
-from kaohe.evaluation.marks import PreparedMarks, delete_marks, prepare_marks, store_marks
+from kaohe.evaluation.marks import PreparedMarks, delete_ballots, prepare_marks, store_marks
 from kaohe.evaluation.models import (
     Ballot,
     Evaluation,
@@ -58,18 +58,25 @@ BATCH = 5_000
 
 
 @transaction.atomic
-def plan_load(*, document: Document, actor: str | None = None) -> Plan:
+def plan_load(
+    *,
+    document: Document,
+    actor: str | None = None,
+    marks: Future[PreparedMarks | pl.DataFrame] | None = None,
+) -> Plan:
     """Store ``document``; a plan with the same code is replaced as a whole (with its results).
 
     Units and people are shared by every plan and upserted by code. Replacing a plan is
     refused (``EvaluationOpen``, nothing written) while one of its evaluations is live:
-    ``refuse_live_evaluations``.
+    ``refuse_live_evaluations``. ``marks``: ``marks_prepared(document)`` already under way
+    (the command line starts it while Django connects).
     """
-    # The marks' keys and the values' rows are made from the document in a thread (no
+    # The ballots' rows and the values' rows are made from the document in a thread (no
     # database there) while this one writes the plan and waits on the server; leaving the
     # pool waits for the thread, also on failure.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        marks = pool.submit(_marks_prepared, document)
+        if marks is None:
+            marks = pool.submit(marks_prepared, document)
         values = pool.submit(_value_frame, document)
         refuse_live_evaluations(plan_code=document.plan.code)
         setup = _group_setup(document.plan.code)
@@ -110,7 +117,7 @@ def plan_delete_data(*, plan_code: str) -> bool:
     if plan is None:
         return False
     evaluation_ids = list(Evaluation.objects.filter(plan=plan).values_list("id", flat=True))
-    delete_marks(evaluation_ids)
+    delete_ballots(evaluation_ids)
     AssesseeResult.objects.filter(plan=plan)._raw_delete(AssesseeResult.objects.db)
     if not truncate_alone([Value, Event], alone=lambda: _only_plan(plan.id)):
         Value.objects.filter(plan=plan)._raw_delete(Value.objects.db)
@@ -471,9 +478,9 @@ def _events_create(plan: Plan, document: Document) -> None:
     )
 
 
-def _marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
-    """The document's marks numbered and keyed for ``store_marks`` (no database: run in a
-    thread by ``plan_load``)."""
+def marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
+    """The document's marks grouped into keyed ballots for ``store_marks`` (no database: run
+    in a thread by ``plan_load``)."""
     if document.marks.height == 0:
         return document.marks
     return prepare_marks(document.marks, [evaluation.code for evaluation in document.evaluations])
@@ -529,11 +536,6 @@ def _evaluations_create(
 class EvaluationOpen(Exception):
     """Refused because an evaluation of the plan is live: ``plan_compute`` while one is open
     (votes are being cast), ``plan_load`` replacing the plan (``refuse_live_evaluations``)."""
-
-
-# Ballots that kaohe itself collected (not from a loaded document): a replacing document
-# does not carry them, nor the codes, sealed slots and paper batches they came with.
-_COLLECTED = (Ballot.Channel.ONLINE, Ballot.Channel.PAPER, Ballot.Channel.SURVEY)
 
 
 def refuse_live_evaluations(*, plan_code: str) -> None:
@@ -613,7 +615,10 @@ def _with_voting_material(ids: list[int]) -> set[int]:
     for rows in (
         VotingCode.objects.filter(evaluation_id__in=ids),
         PaperBatch.objects.filter(evaluation_id__in=ids),
-        Ballot.objects.filter(evaluation_id__in=ids, channel__in=_COLLECTED),
+        # Ballots kaohe collected itself (online, paper, survey), every channel but a loaded
+        # document's own: a replacing document carries none of them. The partial index
+        # ``evaluation_ballot_collected`` covers exactly these rows.
+        Ballot.objects.filter(evaluation_id__in=ids).exclude(channel=Ballot.Channel.IMPORT),
     ):
         found.update(rows.values_list("evaluation_id", flat=True).distinct())
     return found

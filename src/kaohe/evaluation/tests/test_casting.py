@@ -22,7 +22,8 @@ from kaohe.evaluation.casting import (
     unseal,
 )
 from kaohe.evaluation.codes import code_digest, issue_codes
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, SealedBallot, VotingCode
+from kaohe.evaluation.models import Ballot, Evaluation, SealedBallot, VotingCode
+from kaohe.evaluation.tests.stored import stored_marks
 
 from . import ballot_fixtures
 from .ballot_fixtures import PEOPLE, Voting, load_voting_plan
@@ -46,7 +47,7 @@ def box() -> tuple[int, int, int, int]:
         VotingCode.objects.filter(state="used").count(),
         SealedBallot.objects.filter(cast=True).count(),
         Ballot.objects.count(),
-        Mark.objects.count(),
+        len(stored_marks()),
     )
 
 
@@ -162,16 +163,16 @@ def test_unseal_writes_the_ballots_once(voting: Voting) -> None:
         assert all(
             s.startswith("W") and len(s) == 17 for s in ballots.values_list("serial", flat=True)
         )
-        rows = sorted(Mark.objects.filter(evaluation=evaluation).values_list("assessee", "option"))
+        rows = sorted(stored_marks("assessee", "option", evaluation=evaluation))
         assert rows == sorted([*GOOD.items(), ("P02", "优秀"), ("P03", "称职")])
     # paper ballots of the evaluation are left alone
     Ballot.objects.create(evaluation=evaluation, group=mz, serial="P-1", channel="paper")
     assert unseal(evaluation=evaluation) == 2
     assert Ballot.objects.filter(evaluation=evaluation).count() == 3
     assert unseal(evaluation=voting.evaluation("zc")) == 2
-    worst = Mark.objects.filter(evaluation=voting.evaluation("zc"))
-    assert sorted(worst.values_list("assessee", flat=True), key=str) == [None, "P01", "P03"]
-    assert set(worst.values_list("option", flat=True)) == {None}
+    worst = stored_marks("assessee", "option", evaluation=voting.evaluation("zc"))
+    assert sorted((assessee for assessee, _ in worst), key=str) == [None, "P01", "P03"]
+    assert {option for _, option in worst} == {None}
     Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.COUNTED)
     assert SealedBallot.objects.filter(evaluation=evaluation, cast=True).count() == 2
 

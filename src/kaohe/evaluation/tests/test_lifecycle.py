@@ -13,7 +13,7 @@ from kaohe.accounts.models import Role, User
 from kaohe.audit.models import AuditRecord
 from kaohe.evaluation import selectors, services
 from kaohe.evaluation.casting import CodeUnknown, cast_ballot
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup, SealedBallot, VotingCode
+from kaohe.evaluation.models import Ballot, Evaluation, RaterGroup, SealedBallot, VotingCode
 from kaohe.evaluation.result_table import result_table
 from kaohe.plans.services import EvaluationOpen, plan_compute
 from kaohe.results.models import AssesseeResult
@@ -328,11 +328,8 @@ def test_closed_or_counted_evaluations_take_no_new_codes(plan: Voting) -> None:
 
 
 def _paper(evaluation: Evaluation, group: RaterGroup, serial: str, marks: dict[str, Any]) -> None:
-    ballot = Ballot.objects.create(evaluation=evaluation, group=group, serial=serial,
-                                   channel="paper")  # fmt: skip
-    for order, (assessee, option) in enumerate(marks.items()):
-        Mark.objects.create(evaluation=evaluation, ballot=ballot, order=order, assessee=assessee,
-                            option=option)  # fmt: skip
+    Ballot.objects.create(evaluation=evaluation, group=group, serial=serial, channel="paper",
+                          assessees=list(marks), options=list(marks.values()))  # fmt: skip
 
 
 def test_summary_by_reason_and_small_groups_hidden(plan: Voting) -> None:

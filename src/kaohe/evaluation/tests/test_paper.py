@@ -11,9 +11,10 @@ from kaohe.accounts.models import User
 from kaohe.engine import score
 from kaohe.errors import InputError
 from kaohe.evaluation import ballot_form, paper
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, PaperBatch, PaperEntry
+from kaohe.evaluation.models import Ballot, Evaluation, PaperBatch, PaperEntry
 from kaohe.evaluation.tests import paper_fixtures
 from kaohe.evaluation.tests.paper_fixtures import PLAN, group
+from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_document
 
@@ -245,7 +246,7 @@ def test_committed_ballots_are_what_the_counting_reads(
     assert rows[("dd", "1", "A01")] == "德=好;能=较好;勤=一般;绩=差;廉=好"
     assert rows[("dd", "2", "A02")] == "德=好"
     assert rows[("zc", "1", "A02")] is None and rows[("zc", "2", None)] is None
-    assert Mark.objects.filter(evaluation__code="zc").count() == 4
+    assert len(stored_marks(evaluation__code="zc")) == 4
 
     results = score(plan_document(PLAN)).to_dict()
     a01 = next(a for a in results["assessees"] if a["code"] == "A01")
@@ -266,9 +267,11 @@ def test_a_failed_commit_leaves_nothing(
         paper.entry_save(batch_id=batch.pk, clerk=clerk, serial=str(serial), keys=_grade("2"))
 
     def broken(*args: object, **kwargs: object) -> None:
+        assert Ballot.objects.count() == 5  # written, and about to be rolled back
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Mark.objects, "bulk_create", broken)
+    # After the ballots are written: the batch's state is saved next.
+    monkeypatch.setattr(PaperBatch, "save", broken)
     with pytest.raises(RuntimeError):
         paper.batch_commit(batch_id=batch.pk, actor=clerk)
     assert not Ballot.objects.exists()

@@ -11,9 +11,10 @@ from openpyxl import Workbook
 from kaohe.accounts.models import User
 from kaohe.errors import InputError
 from kaohe.evaluation import paper
-from kaohe.evaluation.models import Ballot, Evaluation, Mark
+from kaohe.evaluation.models import Ballot, Evaluation
 from kaohe.evaluation.paper_import import Imported, import_ballots
 from kaohe.evaluation.tests import paper_fixtures
+from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_document
 
@@ -81,7 +82,7 @@ def test_dimensions_score_and_worst_files(
     worst = "group,ballot,assessee,option\nall,1,A02,\nall,2,,\nall,3,A01,\nall,3,A02,\n"
     done = _import("zc", _write(tmp_path, "zc.csv", worst), clerks[0])
     assert (done.ballots, done.void, done.blank) == (3, 1, 1)
-    assert Mark.objects.filter(evaluation__code="zc", assessee__isnull=True).count() == 1
+    assert stored_marks("assessee", evaluation__code="zc").count((None,)) == 1
 
 
 def test_every_error_is_located_and_nothing_is_stored(
@@ -112,7 +113,7 @@ mz,staff,1,A02,称职
     assert "bad.csv 第 7 行「option」列: 缺少选项" in found
     assert "bad.csv 第 9 行「assessee」列: 考核对象 A01 在本票中重复" in found
     assert len(found) == 7
-    assert not Ballot.objects.exists() and not Mark.objects.exists()
+    assert not Ballot.objects.exists()
 
 
 def test_score_numbers_are_checked_at_their_cell(

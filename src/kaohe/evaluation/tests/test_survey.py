@@ -19,7 +19,8 @@ from kaohe.engine import score
 from kaohe.engine.model import MARK_SCHEMA
 from kaohe.errors import InputError
 from kaohe.evaluation import survey
-from kaohe.evaluation.models import Ballot, Evaluation, Mark, RaterGroup
+from kaohe.evaluation.models import Ballot, Evaluation, RaterGroup
+from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.plans.models import Plan
 from kaohe.plans.selectors import plan_results_dict
 from kaohe.plans.services import plan_compute, plan_load
@@ -110,7 +111,7 @@ public,U2,95,
 
 def state() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str]:
     ballots = sorted(Ballot.objects.values_list("evaluation_id", "group_id", "serial", "channel"))
-    marks = sorted(Mark.objects.values_list("evaluation_id", "assessee", "option"))
+    marks = sorted(stored_marks("evaluation_id", "assessee", "option"))
     return ballots, marks, evaluation().status
 
 
@@ -123,11 +124,11 @@ def test_import_writes_one_single_score_ballot_per_row(plan: Plan) -> None:
     assert imported.respondents == 120 + 80 + 40 + 300
     ballots = list(Ballot.objects.filter(evaluation=evaluation()))
     assert len(ballots) == 6 and {b.channel for b in ballots} == {"survey"}
-    marks = Mark.objects.filter(evaluation=evaluation())
-    assert sorted(marks.values_list("assessee", "option")) == [
+    marks = stored_marks("ballot_id", "assessee", "option", evaluation=evaluation())
+    assert sorted((assessee, option) for _, assessee, option in marks) == [
         ("U1", "79"), ("U1", "88.5"), ("U2", "92"), ("U2", "95"), ("U3", "75.25"), ("U4", "60"),
     ]  # fmt: skip
-    assert {m.ballot_id for m in marks} == {b.id for b in ballots}  # one mark per ballot
+    assert sorted(ballot for ballot, _, _ in marks) == sorted(b.id for b in ballots)  # one each
     assert evaluation().status == Evaluation.Status.CLOSED
     record = AuditRecord.objects.get(action="survey_import")
     assert record.detail["rows"] == 6 and record.detail["file"] == "调查.csv"
@@ -183,7 +184,7 @@ def test_excel_with_chinese_headers_and_names(plan: Plan) -> None:
     book.save(out)
     imported = survey.survey_import(evaluation=evaluation(), name="评估.xlsx", data=out.getvalue())
     assert imported.rows == 3 and imported.respondents == 75
-    assert sorted(Mark.objects.values_list("assessee", "option")) == [
+    assert sorted(stored_marks("assessee", "option")) == [
         ("U1", "80"), ("U2", "91.5"), ("U3", "66"),
     ]  # fmt: skip
 
@@ -248,15 +249,21 @@ def test_gb18030_csv_and_header_problems(plan: Plan) -> None:
 def test_reimport_replaces_survey_ballots_only(plan: Plan) -> None:
     sv = evaluation()
     public = RaterGroup.objects.get(evaluation=sv, code="public")
-    paper = Ballot.objects.create(evaluation=sv, group=public, serial="P-001", channel="paper")
-    Mark.objects.create(evaluation=sv, ballot_id=paper.id, order=0, assessee="U4", option="50")
+    Ballot.objects.create(
+        evaluation=sv,
+        group=public,
+        serial="P-001",
+        channel="paper",
+        assessees=["U4"],
+        options=["50"],
+    )
     survey.survey_import(evaluation=sv, name="1.csv", data=csv_bytes(GOOD))
     again = survey.survey_import(
         evaluation=sv, name="2.csv", data=csv_bytes("group,assessee,score\nagency,U1,70\n")
     )
     assert (again.rows, again.replaced) == (1, 6)
     assert sorted(Ballot.objects.values_list("channel", flat=True)) == ["paper", "survey"]
-    assert sorted(Mark.objects.values_list("assessee", "option")) == [("U1", "70"), ("U4", "50")]
+    assert sorted(stored_marks("assessee", "option")) == [("U1", "70"), ("U4", "50")]
     assert survey.last_import(sv)["file"] == "2.csv"
 
 

@@ -22,7 +22,6 @@ from kaohe.evaluation.casting import cast_ballot
 from kaohe.evaluation.models import (
     Ballot,
     Evaluation,
-    Mark,
     PaperBatch,
     RaterGroup,
     SealedBallot,
@@ -57,8 +56,7 @@ def _snapshot() -> dict[str, Any]:
         "codes": list(VotingCode.objects.order_by("id").values_list("id", "state")),
         "slots": list(SealedBallot.objects.order_by("id").values_list("id", "cast", "content")),
         "batches": list(PaperBatch.objects.values_list("id", "state")),
-        "ballots": sorted(Ballot.objects.values_list("id", "channel")),
-        "marks": Mark.objects.count(),
+        "ballots": sorted(Ballot.objects.values_list("id", "channel", "assessees", "options")),
         "values": list(Value.objects.order_by("id").values_list("id", "number")),
         "audit": AuditRecord.objects.count(),
     }
