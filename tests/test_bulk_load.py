@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from kaohe.engine.model import Document
-from kaohe.evaluation.marks import prepare_marks
+from kaohe.evaluation.ballot_rows import prepare_marks
 from kaohe.evaluation.models import Ballot
 from kaohe.evaluation.tests.stored import stored_marks
 from kaohe.plans.models import Event, Value

@@ -13,7 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -110,20 +110,28 @@ def _score(args: argparse.Namespace) -> None:
 
 
 def _load(args: argparse.Namespace) -> None:
+    from kaohe.evaluation.ballot_rows import PreparedMarks, prepare_marks
     from kaohe.workbook.read import read_document
 
-    # Read and validate first: a bad file never opens the database. Django starts meanwhile
-    # in a second thread (it opens no database), and once the files are read the marks are
-    # grouped into ballots there while the first statements run (docs/database.md).
+    # Read and validate first: a bad file never opens the database. Meanwhile Django starts
+    # in a second thread (it opens no database), and the marks, once found valid, are grouped
+    # into ballot rows in that thread while the values are checked and the load's first
+    # statements run (docs/database.md). Leaving the pool waits for it, also on failure.
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = pool.submit(_django, migrate=False)
-        document = read_document([Path(name) for name in args.files])
-        started.result()
-        from kaohe.plans.services import EvaluationOpen, marks_prepared, plan_load
+        grouping: list[Future[PreparedMarks]] = []
 
-        marks = pool.submit(marks_prepared, document)
+        def group_marks(marks: Any, evaluations: list[str]) -> None:
+            if marks.height:
+                grouping.append(pool.submit(prepare_marks, marks, evaluations))
+
+        document = read_document([Path(name) for name in args.files], on_marks=group_marks)
+        started.result()
         _migrate_pending()
+        from kaohe.plans.services import EvaluationOpen, plan_load
+
         try:
+            marks = grouping[0] if grouping else None
             plan = plan_load(document=document, actor=_actor(), marks=marks)
         except EvaluationOpen as refused:  # a live evaluation of the stored plan: unchanged
             raise CommandError(str(refused)) from None

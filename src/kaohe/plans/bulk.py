@@ -26,6 +26,10 @@ from psycopg import pq
 from psycopg.copy import QueuedLibpqWriter
 
 COPY_CHUNK_ROWS = 200_000
+# A chunk holds at most about this much data: the server waits for the whole first chunk to be
+# written as CSV before it parses anything (250,000 ballots with their marks are 130 MB: in
+# 200,000-row chunks the server sat idle for the first 100 MB).
+COPY_CHUNK_BYTES = 8 << 20
 INSERT_BATCH_ROWS = 20_000
 FETCH_BATCH_ROWS = 100_000
 
@@ -113,7 +117,9 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     """Insert ``frame`` (columns named by ``model`` fields) into ``model``'s table; the rows."""
     if frame.height == 0:
         return 0
-    return bulk_insert_chunks(model, frame.columns, frame.iter_slices(COPY_CHUNK_ROWS))
+    row_bytes = max(1, frame.estimated_size() // frame.height)
+    rows = max(1_000, min(COPY_CHUNK_ROWS, COPY_CHUNK_BYTES // row_bytes))
+    return bulk_insert_chunks(model, frame.columns, frame.iter_slices(rows))
 
 
 def bulk_insert_chunks(

@@ -16,7 +16,8 @@ import kaohe
 from kaohe.audit.services import audit_record
 from kaohe.engine.model import NA, Document
 from kaohe.engine.model import Indicator as IndicatorData
-from kaohe.evaluation.marks import PreparedMarks, delete_ballots, prepare_marks, store_marks
+from kaohe.evaluation.ballot_rows import PreparedMarks, prepare_marks
+from kaohe.evaluation.marks import delete_ballots, store_marks
 from kaohe.evaluation.models import (
     Ballot,
     Evaluation,
@@ -62,21 +63,21 @@ def plan_load(
     *,
     document: Document,
     actor: str | None = None,
-    marks: Future[PreparedMarks | pl.DataFrame] | None = None,
+    marks: Future[PreparedMarks] | None = None,
 ) -> Plan:
     """Store ``document``; a plan with the same code is replaced as a whole (with its results).
 
     Units and people are shared by every plan and upserted by code. Replacing a plan is
     refused (``EvaluationOpen``, nothing written) while one of its evaluations is live:
-    ``refuse_live_evaluations``. ``marks``: ``marks_prepared(document)`` already under way
-    (the command line starts it while Django connects).
+    ``refuse_live_evaluations``. ``marks``: the document's marks being grouped into ballot
+    rows in another thread (``prepare_marks``; the command line starts it as soon as the marks
+    are found valid).
     """
     # The ballots' rows and the values' rows are made from the document in a thread (no
     # database there) while this one writes the plan and waits on the server; leaving the
     # pool waits for the thread, also on failure.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        if marks is None:
-            marks = pool.submit(marks_prepared, document)
+        prepared = marks if marks is not None else pool.submit(_marks_prepared, document)
         values = pool.submit(_value_frame, document)
         refuse_live_evaluations(plan_code=document.plan.code)
         setup = _group_setup(document.plan.code)
@@ -86,7 +87,12 @@ def plan_load(
         categories = _categories_create(plan, document)
         _members_create(plan, document, units, people)
         _assessees_create(plan, document, units, people, categories)
-        ballots, stored = _evaluations_create(plan, document, marks)
+        evaluation_ids, group_ids = _evaluations_create(plan, document)
+        ballots, stored = store_marks(
+            prepared.result(),
+            evaluation_ids=evaluation_ids,
+            group_ids=group_ids,
+        )
         _values_create(plan, values.result())
     _events_create(plan, document)
     _group_setup_restore(plan, setup, {assessee.code for assessee in document.assessees})
@@ -478,7 +484,7 @@ def _events_create(plan: Plan, document: Document) -> None:
     )
 
 
-def marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
+def _marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
     """The document's marks grouped into keyed ballots for ``store_marks`` (no database: run
     in a thread by ``plan_load``)."""
     if document.marks.height == 0:
@@ -487,8 +493,9 @@ def marks_prepared(document: Document) -> PreparedMarks | pl.DataFrame:
 
 
 def _evaluations_create(
-    plan: Plan, document: Document, marks: Future[PreparedMarks | pl.DataFrame]
-) -> tuple[int, int]:
+    plan: Plan, document: Document
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """The document's evaluations and rater groups; their ids by code."""
     evaluation_ids: dict[str, int] = {}
     group_ids: dict[tuple[str, str], int] = {}
     # An evaluation that comes with ballots is closed (they were cast elsewhere); one without
@@ -530,7 +537,7 @@ def _evaluations_create(
                 min_ballots=group.min_ballots,
             )
             group_ids[(data.code, group.code)] = row.id
-    return store_marks(marks.result(), evaluation_ids=evaluation_ids, group_ids=group_ids)
+    return evaluation_ids, group_ids
 
 
 class EvaluationOpen(Exception):

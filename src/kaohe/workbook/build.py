@@ -6,9 +6,11 @@ Loading is all-or-nothing: every check runs, every problem is collected with its
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import polars as pl
 
 from kaohe.engine.model import Document
 from kaohe.errors import InputError, Locate
@@ -31,8 +33,18 @@ from kaohe.workbook.build_plan import (
 __all__ = ["build_document"]
 
 
-def build_document(raw: Mapping[str, Any], *, locate: Locate | None = None) -> Document:
+MarksHook = Callable[[pl.DataFrame, list[str]], object]
+
+
+def build_document(
+    raw: Mapping[str, Any], *, locate: Locate | None = None, on_marks: MarksHook | None = None
+) -> Document:
     """Validate `raw` and return the engine's `Document`, or raise `InputError` with all problems.
+
+    `on_marks(marks, evaluation_codes)` is called with the document's marks frame (and the
+    evaluation codes in declared order) as soon as the marks are found valid, in the thread
+    that checked them, while the rest is still being checked: `kaohe load` groups them into
+    ballot rows there. Its result is not used; the document may still turn out invalid.
 
     >>> build_document({"version": 2})
     Traceback (most recent call last):
@@ -60,10 +72,18 @@ def build_document(raw: Mapping[str, Any], *, locate: Locate | None = None) -> D
     # the values (Python): on two cores the two overlap. Their problems are collected apart and
     # come last, where they always came.
     marks_problems = Problems(locate)
+    by_evaluation = {e.code: e for e in evaluations}
+    # Only a document whose plan part is sound can still be valid: then the hook is worth it.
+    hook = on_marks if not p.items else None
+
+    def checked_marks() -> pl.DataFrame:
+        frame = build_marks(data, marks_problems, by_evaluation, known)
+        if hook is not None and not marks_problems.items:
+            hook(frame, list(by_evaluation))
+        return frame
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        marks = pool.submit(
-            build_marks, data, marks_problems, {e.code: e for e in evaluations}, known
-        )
+        marks = pool.submit(checked_marks)
         values = build_values(data.get("values"), p, by_code, plan, data.get("value_rows"))
         scale = build_scale(data.get("scale"), p, known)
         process = build_process(data.get("process"), p, known)

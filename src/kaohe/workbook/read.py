@@ -25,6 +25,7 @@ from kaohe.workbook.text_checks import nul_problem
 
 if TYPE_CHECKING:
     from kaohe.engine.model import Document
+    from kaohe.workbook.build import MarksHook
 
 _LISTS = {("organization", "units"), ("organization", "people"), ("data", "values")}
 _LISTS |= {("data", "events"), ("data", "ballots")}
@@ -74,13 +75,14 @@ def _read_files(
             )
 
 
-def read_document(paths: Sequence[str | Path]) -> Document:
-    """`read_raw` + `build_document`: a validated `Document`, or InputError with every problem."""
+def read_document(paths: Sequence[str | Path], *, on_marks: MarksHook | None = None) -> Document:
+    """`read_raw` + `build_document`: a validated `Document`, or InputError with every problem.
+    `on_marks`: see `build_document`."""
     from kaohe.workbook.build import build_document
 
     with gc_paused():  # a million long-lived objects, no cycles (engine/gcpause.py)
         raw, locate = read_raw(paths)
-        return build_document(raw, locate=locate)
+        return build_document(raw, locate=locate, on_marks=on_marks)
 
 
 def _read_yaml(path: Path, doc: dict[str, Any], origins: Origins, problems: list[Problem]) -> None:

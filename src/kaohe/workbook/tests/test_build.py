@@ -264,3 +264,30 @@ def test_a_ballot_id_in_two_groups_of_one_evaluation_is_reported() -> None:
         ("data.ballot_marks[2].ballot", "选票编号 C1 在同一测评中属于多个测评主体（编号重复）"),
         ("data.ballot_marks[3].ballot", "选票编号 C2 在同一测评中属于多个测评主体（编号重复）"),
     ]
+
+
+def test_on_marks_sees_the_documents_marks_once_they_are_valid() -> None:
+    seen: list[tuple[pl.DataFrame, list[str]]] = []
+    document = build_document(base(), on_marks=lambda marks, codes: seen.append((marks, codes)))
+    assert len(seen) == 1
+    marks, codes = seen[0]
+    assert marks is document.marks  # the very frame the document holds
+    assert codes == ["e", "w"]  # declared order
+
+
+@pytest.mark.parametrize(
+    ("breaks", "what"),
+    [
+        (lambda d: d["data"]["ballots"][0].update(group="zz"), "the marks"),
+        (lambda d: d.update(version=2), "the plan"),
+    ],
+)
+def test_on_marks_is_not_called_for_a_document_that_cannot_load(
+    breaks: Callable[[dict[str, Any]], object], what: str
+) -> None:
+    document = base()
+    breaks(document)
+    seen: list[object] = []
+    with pytest.raises(InputError):
+        build_document(document, on_marks=lambda marks, codes: seen.append(marks))
+    assert seen == [], what
