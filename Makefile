@@ -89,4 +89,4 @@ test-postgresql: install
 	fi
 
 bench: install
-	$(PYTHON) bench/run.py
+	$(PYTHON) bench/run.py --repeat 3

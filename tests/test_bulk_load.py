@@ -15,7 +15,8 @@ from kaohe.engine.model import Document
 from kaohe.evaluation.ballot_rows import prepare_marks
 from kaohe.evaluation.models import Ballot
 from kaohe.evaluation.tests.stored import stored_marks
-from kaohe.plans.models import Event, Value
+from kaohe.plans.bulk import bulk_insert, copy_format, model_frame
+from kaohe.plans.models import Event, Plan, Value
 from kaohe.plans.selectors import plan_document
 from kaohe.plans.services import plan_load
 from test_services import assert_same_document
@@ -101,3 +102,34 @@ def test_fast_path_builds_the_same_indexes_again(
     after = {table: (_indexes(table), _constraints(table)) for table in tables}
     assert after == before
     assert_same_document(plan_document("2025-test"), document_factory(7))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["甲", "", None, "带 空格", 'quote"', "comma,", "NULL", "N"],
+        ["back\\slash", "tab\there", "line\nbreak", "cr\rhere", "\\N", "", None],
+    ],
+    ids=["text", "csv"],
+)
+def test_bulk_insert_keeps_every_text_and_null(
+    texts: list[str | None], request: pytest.FixtureRequest
+) -> None:
+    plan = Plan.objects.create(code="bulk", name="bulk", year=2025)
+    numbers = [0.1, None, -0.0, 1e-05, 123456789.125, 2.675, 96.77, 3.0][: len(texts)]
+    frame = model_frame(
+        Value,
+        {
+            "plan": [plan.id] * len(texts),
+            "order": range(len(texts)),
+            "assessee": [f"A{i}" for i in range(len(texts))],
+            "indicator": ["I"] * len(texts),
+            "kind": ["text"] * len(texts),
+            "number": numbers,
+            "text": texts,
+        },
+    )
+    assert copy_format(frame) == request.node.callspec.id  # both COPY formats are tried
+    assert bulk_insert(Value, frame) == len(texts)
+    stored = list(Value.objects.filter(plan=plan).order_by("order").values_list("text", "number"))
+    assert stored == list(zip(texts, numbers, strict=True))

@@ -51,6 +51,7 @@ from kaohe.evaluation.models import (
     VotingCode,
     random_id,
 )
+from kaohe.plans.bulk import bulk_insert, json_texts, model_frame
 from kaohe.plans.models import Plan
 
 _SERIAL_PREFIX = "W"  # online ballots' serials: W + 16 hex digits of the slot's random key
@@ -501,25 +502,29 @@ def unseal(*, evaluation: Evaluation) -> int:
         Evaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
         old = Ballot.objects.filter(evaluation=evaluation, channel=Ballot.Channel.ONLINE)
         old._raw_delete(Ballot.objects.db)
-        ballots: list[Ballot] = []
+        columns: dict[str, list[Any]] = {
+            name: [] for name in ("id", "group", "serial", "assessees", "options")
+        }
         slots = SealedBallot.objects.filter(evaluation=evaluation, cast=True).order_by("pk")
         for slot_id, group_id, content in slots.values_list("pk", "group_id", "content"):
             rows = decode(content)
-            ballots.append(
-                Ballot(
-                    id=random_id(),
-                    evaluation_id=evaluation.pk,
-                    group_id=group_id,
-                    serial=f"{_SERIAL_PREFIX}{slot_id:016x}",
-                    channel=Ballot.Channel.ONLINE,
-                    assessees=[assessee for assessee, _ in rows],
-                    options=[option for _, option in rows],
-                )
-            )
+            columns["id"].append(random_id())
+            columns["group"].append(group_id)
+            columns["serial"].append(f"{_SERIAL_PREFIX}{slot_id:016x}")
+            columns["assessees"].append([assessee for assessee, _ in rows])
+            columns["options"].append([option for _, option in rows])
+        columns["assessees"] = json_texts(columns["assessees"])
+        columns["options"] = json_texts(columns["options"])
+        ballots = model_frame(
+            Ballot,
+            {
+                **columns,
+                "evaluation": [evaluation.pk] * len(columns["id"]),
+                "channel": [Ballot.Channel.ONLINE.value] * len(columns["id"]),
+            },
+        )
         # Key order: the stored order is a random permutation of the ballot box.
-        ballots.sort(key=lambda ballot: ballot.id)
-        Ballot.objects.bulk_create(ballots, batch_size=1000)
-        return len(ballots)
+        return bulk_insert(Ballot, ballots.sort("id"))
 
 
 def group_of(code: str) -> RaterGroup:

@@ -114,51 +114,76 @@ def model_frame(model: type[models.Model], columns: Mapping[str, Sequence[Any]])
 
 
 def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
-    """Insert ``frame`` (columns named by ``model`` fields) into ``model``'s table; the rows."""
-    if frame.height == 0:
-        return 0
-    row_bytes = max(1, frame.estimated_size() // frame.height)
-    rows = max(1_000, min(COPY_CHUNK_ROWS, COPY_CHUNK_BYTES // row_bytes))
-    return bulk_insert_chunks(model, frame.columns, frame.iter_slices(rows))
-
-
-def bulk_insert_chunks(
-    model: type[models.Model], columns: Sequence[str], chunks: Iterable[pl.DataFrame]
-) -> int:
-    """Insert the rows of ``chunks`` (frames whose columns are ``columns``, made on demand by
-    the caller) into ``model``'s table; the rows.
+    """Insert ``frame`` (columns named by ``model`` fields) into ``model``'s table; the rows.
 
     PostgreSQL: one ``COPY``, whose data is sent by a worker thread (psycopg's
-    ``QueuedLibpqWriter``): the next chunk is made and written as CSV while the server parses
-    and stores this one, instead of each side waiting for the other. The queue holds at most
-    1,024 blocks of 128 KB.
+    ``QueuedLibpqWriter``): the next chunk is made and written while the server parses and
+    stores this one, instead of each side waiting for the other. The queue holds at most
+    1,024 blocks of 128 KB. Other databases: ``executemany`` in batches.
     """
+    if frame.height == 0:
+        return 0
     meta = model._meta
     quote = connection.ops.quote_name
-    names = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    names = ", ".join(quote(meta.get_field(name).column) for name in frame.columns)
     table = quote(meta.db_table)
-    rows = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            statement = f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
             # psycopg's own cursor: Django's debug wrapper (DEBUG) takes no ``writer``.
-            raw = cursor.cursor
-            with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
-                for chunk in chunks:
-                    # Strings quoted, nulls bare: PostgreSQL's CSV tells '' from NULL that way.
-                    # Floats are written in their shortest round-trip form.
-                    buffer = io.BytesIO()
-                    chunk.write_csv(buffer, include_header=False, quote_style="non_numeric")
-                    copy.write(buffer.getbuffer())
-                    rows += chunk.height
+            _copy_in(cursor.cursor, f"COPY {table} ({names}) FROM STDIN", frame)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            placeholders = ", ".join(["%s"] * len(frame.columns))
             sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-            for chunk in chunks:
-                for batch in chunk.iter_slices(INSERT_BATCH_ROWS):
-                    cursor.executemany(sql, batch.rows())
-                rows += chunk.height
-    return rows
+            for batch in frame.iter_slices(INSERT_BATCH_ROWS):
+                cursor.executemany(sql, batch.rows())
+    return frame.height
+
+
+# What PostgreSQL's text COPY format reads as an escape or a separator.
+_TEXT_UNSAFE = r"[\\\t\n\r]"
+
+
+def copy_format(frame: pl.DataFrame) -> str:
+    """``text`` when no string of ``frame`` holds a backslash, tab or line break, else ``csv``.
+
+    >>> copy_format(pl.DataFrame({"a": ['引号"，逗号,', None, ""], "n": [1.5, None, 2.0]}))
+    'text'
+    >>> copy_format(pl.DataFrame({"a": ["x", "tab\\there"]}))
+    'csv'
+    """
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    unsafe = pl.any_horizontal(pl.col(name).str.contains(_TEXT_UNSAFE).any() for name in strings)
+    return "text" if not strings or not frame.select(unsafe).item() else "csv"
+
+
+def _copy_in(raw: Any, statement: str, frame: pl.DataFrame) -> None:
+    """``statement`` (``COPY ... FROM STDIN``) fed with ``frame`` in chunks of about
+    ``COPY_CHUNK_BYTES``.
+
+    In PostgreSQL's text format when no string holds a backslash, tab or line break (nearly
+    always): nothing to quote, so the server parses less (250,000 ballots with their JSON
+    marks: 0.47 s instead of 0.70 s). Otherwise CSV: strings quoted, nulls bare, which is how
+    PostgreSQL's CSV tells '' from NULL. Floats are written in their shortest round-trip form.
+    """
+    text = copy_format(frame) == "text"
+    row_bytes = max(1, frame.estimated_size() // frame.height)
+    rows = max(1_000, min(COPY_CHUNK_ROWS, COPY_CHUNK_BYTES // row_bytes))
+    with raw.copy(
+        f"{statement} (FORMAT {'text' if text else 'csv'})", writer=QueuedLibpqWriter(raw)
+    ) as copy:
+        for chunk in frame.iter_slices(rows):
+            buffer = io.BytesIO()
+            if text:
+                chunk.write_csv(
+                    buffer,
+                    include_header=False,
+                    separator="\t",
+                    quote_style="never",
+                    null_value="\\N",
+                )
+            else:
+                chunk.write_csv(buffer, include_header=False, quote_style="non_numeric")
+            copy.write(buffer.getbuffer())
 
 
 def truncate_alone(models_: Sequence[type[models.Model]], *, alone: Callable[[], bool]) -> bool:
