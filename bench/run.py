@@ -136,12 +136,21 @@ def kaohe_ready(env: dict[str, str]) -> tuple[bool, str]:
     return run.ok, "" if run.ok else _failure(run)
 
 
+def _settle(ctx: Context, database: bool) -> None:
+    """Untimed, before each run of a pair that uses the database: a checkpoint, so no run pays
+    for the log the one before it wrote (the baseline and kaohe alike)."""
+    if database and ctx.database_url is not None:
+        pg.checkpoint()
+
+
 def _measure_pair(
     ctx: Context,
     row: Row,
     command: list[str],
     base: list[str],
     base_env: dict[str, str],
+    *,
+    database: bool = False,
 ) -> tuple[Run | None, Run]:
     """Baseline and kaohe in turns (kaohe skipped when the CLI is missing), the best of each;
     fills in the row.
@@ -154,8 +163,10 @@ def _measure_pair(
     runs: list[Run] = []
     for _ in range(max(1, ctx.repeat)):
         if not base_runs or base_runs[-1].ok:
+            _settle(ctx, database)
             base_runs.append(run_once(base, env=base_env, cwd=ROOT, timeout=ctx.timeout))
         if ctx.kaohe and (not runs or runs[-1].ok):
+            _settle(ctx, database)
             runs.append(run_once(command, env=ctx.env, cwd=ROOT, timeout=ctx.timeout))
     base_run = best_run(base_runs)
     if base_run.ok:
@@ -241,7 +252,7 @@ def bench_load(ctx: Context) -> Row:
     if migrate_error:
         row.checks["migrate"] = migrate_error
     _remember("kaohe", None)
-    run, base_run = _measure_pair(ctx, row, command, base, ctx.env)
+    run, base_run = _measure_pair(ctx, row, command, base, ctx.env, database=True)
     _remember("raw", ctx.key if base_run.ok else None)
     _remember("kaohe", ctx.key if run is not None and run.ok else None)
     return row
@@ -266,10 +277,10 @@ def bench_compute(ctx: Context) -> Row:
         loaded = run_once(_load_command(ctx), env=ctx.env, cwd=ROOT, timeout=ctx.timeout)
         _remember("kaohe", ctx.key if loaded.ok else None)
         if not loaded.ok:
-            _measure_pair(replace(ctx, kaohe=False), row, command, base, ctx.env)
+            _measure_pair(replace(ctx, kaohe=False), row, command, base, ctx.env, database=True)
             row.error = "先要载入数据，但 kaohe load 失败：" + _failure(loaded)
             return row
-    _measure_pair(ctx, row, command, base, ctx.env)
+    _measure_pair(ctx, row, command, base, ctx.env, database=True)
     if ctx.verify and ctx.kaohe and row.error is None:
         row.checks = verify_compute(ctx)
     return row

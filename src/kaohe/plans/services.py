@@ -84,6 +84,9 @@ def plan_load(
         units, people = _organization_upsert(document)
         replaced = plan_delete_data(plan_code=document.plan.code)
         plan = _plan_create(document)
+        # The values first (their rows are ready soonest), the ballots last: the marks are
+        # grouped into ballot rows meanwhile, so the server is kept busy without waiting.
+        _values_create(plan, values.result())
         categories = _categories_create(plan, document)
         _members_create(plan, document, units, people)
         _assessees_create(plan, document, units, people, categories)
@@ -93,7 +96,6 @@ def plan_load(
             evaluation_ids=evaluation_ids,
             group_ids=group_ids,
         )
-        _values_create(plan, values.result())
     _events_create(plan, document)
     _group_setup_restore(plan, setup, {assessee.code for assessee in document.assessees})
     audit_record(
@@ -171,7 +173,12 @@ def _organization_upsert(document: Document) -> tuple[dict[str, int], dict[str, 
         ["name", "category"],
         batch_size=BATCH,
     )
-    units = dict(Unit.objects.values_list("code", "id"))
+    # Read again only when units were added (their ids are new): 20,000 rows a read.
+    units = (
+        dict(Unit.objects.values_list("code", "id"))
+        if new_units
+        else {code: row[0] for code, row in stored_units.items()}
+    )
     parents = {code: row[3] for code, row in stored_units.items()}
     _update_column(
         Unit,
@@ -231,6 +238,8 @@ def _people_upsert(document: Document, units: dict[str, int]) -> dict[str, int]:
         fields,
         batch_size=BATCH,
     )
+    if not new:
+        return {code: row[0] for code, row in stored.items()}
     return dict(Person.objects.filter(code__in=list(wanted)).values_list("code", "id"))
 
 
