@@ -133,3 +133,16 @@ def test_bulk_insert_keeps_every_text_and_null(
     assert bulk_insert(Value, frame) == len(texts)
     stored = list(Value.objects.filter(plan=plan).order_by("order").values_list("text", "number"))
     assert stored == list(zip(texts, numbers, strict=True))
+
+
+def test_values_added_after_a_load_take_new_ids(
+    document_factory: Callable[..., Document],
+) -> None:
+    plan_load(document=document_factory(5))
+    plan_load(document=document_factory(7))  # the only plan: ids reserved from the sequence
+    plan = Plan.objects.get(code="2025-test")
+    before = set(Value.objects.values_list("id", flat=True))
+    added = Value.objects.create(
+        plan=plan, order=10**6, assessee="X", indicator="Y", kind=Value.Kind.NA
+    )
+    assert added.id not in before and added.id > max(before)

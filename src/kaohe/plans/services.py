@@ -470,9 +470,29 @@ def _values_create(plan: Plan, values: pl.DataFrame) -> None:
         # No other plan's values: the two indexes are built once after the COPY, not
         # maintained row by row (800,000 values: 2.6 s of server time → 1.6 s).
         with indexes_rebuilt(Value):
-            bulk_insert(Value, frame)
+            first = _reserve_ids(Value, frame.height)
+            ids = pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("id")
+            bulk_insert(Value, frame.select(ids, pl.all()))
     else:
         bulk_insert(Value, frame)
+
+
+def _reserve_ids(model: type[Any], count: int) -> int:
+    """The first of ``count`` consecutive ids taken from ``model``'s id sequence at once
+    (PostgreSQL), for rows copied with their ids: the server then evaluates no sequence
+    default per row (800,000 values: about 0.1 s). Call it while this transaction holds the
+    table exclusively (``indexes_rebuilt``), so no other insert draws from the sequence
+    between the two steps; a rollback leaves a gap, never a clash."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, %s),"
+            " nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+            [table, column, table, column, count],
+        )
+        last = cursor.fetchone()[0]
+    return int(last) - count + 1
 
 
 def _events_create(plan: Plan, document: Document) -> None:
