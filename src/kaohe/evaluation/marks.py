@@ -25,7 +25,7 @@ from django.db import connection
 from kaohe.engine.model import MARK_COLUMNS, empty_marks
 from kaohe.evaluation.ballot_rows import PreparedMarks, prepare_marks
 from kaohe.evaluation.models import Ballot, Evaluation
-from kaohe.plans.bulk import bulk_insert, copy_out, indexes_rebuilt, truncate_alone
+from kaohe.plans.bulk import bulk_insert, indexes_rebuilt, read_frame, truncate_alone
 
 
 def _is_postgresql() -> bool:
@@ -141,38 +141,17 @@ def load_marks(
 
 def _read_ballots(ids: Sequence[int]) -> pl.DataFrame:
     """The ballots of evaluations ``ids``: evaluation_id, group_id, ballot (serial) and the
-    ``assessees`` and ``options`` lists."""
-    schema = {
-        "evaluation_id": pl.Int64,
-        "group_id": pl.Int64,
-        "ballot": pl.Utf8,
-        "assessees": pl.List(pl.Utf8),
-        "options": pl.List(pl.Utf8),
-    }
-    if not _is_postgresql():
-        rows = Ballot.objects.filter(evaluation_id__in=ids).values_list(
-            "evaluation_id", "group_id", "serial", "assessees", "options"
-        )
-        return pl.DataFrame(list(rows), schema=schema, orient="row")  # type: ignore[arg-type]
-    table = connection.ops.quote_name(Ballot._meta.db_table)
-    columns = "evaluation_id, group_id, serial, assessees, options"
-    if _alone(ids):
-        # Every row of the table is wanted: COPY the table itself (no executor).
-        statement = f"COPY {table} ({columns}) TO STDOUT (FORMAT csv)"
-    else:
-        # COPY takes no bind parameters; the ids are integers from our own tables, inlined.
-        inlined = ", ".join(str(int(value)) for value in ids)
-        statement = (
-            f"COPY (SELECT {columns} FROM {table} WHERE evaluation_id IN ({inlined}))"
-            " TO STDOUT (FORMAT csv)"
-        )
-    with connection.cursor() as cursor:
-        buffer = copy_out(cursor, statement)
-    if buffer.tell() == 0:
-        return pl.DataFrame(schema=schema)  # type: ignore[arg-type]
-    buffer.seek(0)
-    texts = {**schema, "assessees": pl.Utf8, "options": pl.Utf8}
-    frame = pl.read_csv(buffer, has_header=False, schema=texts)  # type: ignore[arg-type]
-    return frame.with_columns(
-        pl.col(name).str.json_decode(pl.List(pl.Utf8)) for name in ("assessees", "options")
+    ``assessees`` and ``options`` lists. When these are the only evaluations their rows are
+    the whole table, copied as a table (``read_frame(whole_table=True)``)."""
+    frame = read_frame(
+        Ballot,
+        ["evaluation", "group", "serial", "assessees", "options"],
+        where=("evaluation", ids),
+        whole_table=_alone(ids),
+    )
+    return frame.select(
+        pl.col("evaluation").alias("evaluation_id"),
+        pl.col("group").alias("group_id"),
+        pl.col("serial").alias("ballot"),
+        *(pl.col(name).str.json_decode(pl.List(pl.Utf8)) for name in ("assessees", "options")),
     )
